@@ -1,0 +1,38 @@
+package dev.reactorworkbench.echoprotocol.codec;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns inbound bytes into frames and replies into bytes. A codec is stateless and shared by
+ * every connection; the per-connection state lives in the {@link FrameDecoder} it creates.
+ */
+public interface Codec {
+
+    /** The name used on the command line: {@code length-prefixed}, {@code line} or {@code raw}. */
+    String name();
+
+    /** A fresh decoder for one connection, rejecting frames longer than {@code maxFrameLength}. */
+    FrameDecoder newDecoder(int maxFrameLength);
+
+    /** The bytes to write for one reply, positioned at 0 and ready to be written. */
+    ByteBuffer encode(byte[] reply);
+
+    /** The codecs every model speaks, in the order {@code --help} lists them. */
+    static List<Codec> all() {
+        return List.of(LengthPrefixedCodec.INSTANCE, LineCodec.INSTANCE, RawCodec.INSTANCE);
+    }
+
+    /** Looks a codec up by name; the exception lists the names that exist. */
+    static Codec named(String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        for (Codec codec : all()) {
+            if (codec.name().equals(wanted)) {
+                return codec;
+            }
+        }
+        throw new IllegalArgumentException("unknown codec '" + name + "'; choose one of "
+                + all().stream().map(Codec::name).toList());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.reactorworkbench.echoprotocol.codec;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * The default protocol: a frame is a {@code uint32} big-endian length {@code N} followed by
+ * {@code N} payload bytes, {@code 0 <= N <= maxFrameLength}. The reply has the same form.
+ */
+public final class LengthPrefixedCodec implements Codec {
+
+    public static final LengthPrefixedCodec INSTANCE = new LengthPrefixedCodec();
+    /** Bytes in the length prefix. */
+    public static final int HEADER = 4;
+
+    private LengthPrefixedCodec() {
+    }
+
+    @Override
+    public String name() {
+        return "length-prefixed";
+    }
+
+    @Override
+    public FrameDecoder newDecoder(int maxFrameLength) {
+        return new Decoder(maxFrameLength);
+    }
+
+    @Override
+    public ByteBuffer encode(byte[] reply) {
+        ByteBuffer out = ByteBuffer.allocate(HEADER + reply.length);
+        out.putInt(reply.length).put(reply).flip();
+        return out;
+    }
+
+    /** Writes one frame's bytes (header and payload) for a client. */
+    public static byte[] frame(byte[] payload) {
+        return INSTANCE.encode(payload).array();
+    }
+
+    private static final class Decoder implements FrameDecoder {
+        private final int maxFrameLength;
+        // State of the frame in progress; all zero/null between frames.
+        private int headerBytes;      // how many of the 4 prefix bytes have arrived
+        private long length;          // the prefix, once complete (uint32, so long)
+        private GrowableBytes payload; // allocated only while a payload is incomplete
+
+        Decoder(int maxFrameLength) {
+            this.maxFrameLength = maxFrameLength;
+        }
+
+        @Override
+        public void decode(ByteBuffer in, Consumer<byte[]> frames) throws FrameTooLongException {
+            while (in.hasRemaining()) {
+                // 1. Complete the length prefix, which may itself arrive a byte at a time.
+                if (headerBytes < HEADER) {
+                    if (headerBytes == 0 && in.remaining() >= HEADER) {
+                        length = in.getInt() & 0xFFFF_FFFFL;
+                        headerBytes = HEADER;
+                    } else {
+                        length = (length << 8) | (in.get() & 0xFF);
+                        headerBytes++;
+                        if (headerBytes < HEADER) {
+                            continue;
+                        }
+                    }
+                    if (length > maxFrameLength) {
+                        throw new FrameTooLongException(maxFrameLength, length);
+                    }
+                }
+                int size = (int) length;
+                // 2. Fast path: the whole payload is already here, copy it straight out.
+                if (payload == null && in.remaining() >= size) {
+                    byte[] frame = new byte[size];
+                    in.get(frame);
+                    emit(frame, frames);
+                    continue;
+                }
+                // 3. Slow path: keep what arrived in storage of this connection's own.
+                if (payload == null) {
+                    payload = new GrowableBytes(size, in.remaining());
+                }
+                int take = Math.min(in.remaining(), size - payload.size());
+                payload.append(in, take, size);
+                if (payload.size() == size) {
+                    byte[] frame = payload.take();
+                    payload = null;
+                    emit(frame, frames);
+                }
+            }
+        }
+
+        private void emit(byte[] frame, Consumer<byte[]> frames) {
+            headerBytes = 0;
+            length = 0;
+            frames.accept(frame);
+        }
+
+        @Override
+        public int bufferedBytes() {
+            return headerBytes < HEADER ? headerBytes : HEADER + (payload == null ? 0 : payload.size());
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.reactorworkbench.echoprotocol.launcher;
+
+import dev.reactorworkbench.echoprotocol.codec.Codec;
+import dev.reactorworkbench.echoprotocol.server.EchoHandler;
+import dev.reactorworkbench.echoprotocol.server.ModelOption;
+import dev.reactorworkbench.echoprotocol.server.RunningServer;
+import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
+import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shared entry point: each model's {@code main} is one line,
+ * {@code Launcher.run(new SomeModel(), args)}. It parses the common flags and the model's own,
+ * starts the server, prints one stats line per second, publishes the stats over JMX, and closes the
+ * server gracefully on Ctrl-C.
+ */
+public final class Launcher {
+
+    /** Exit code for a usage error or a port in use. */
+    public static final int USAGE = 2;
+
+    private Launcher() {
+    }
+
+    /** Runs until Ctrl-C; exits the JVM with a non-zero code on a usage or start-up error. */
+    public static void run(ServerModel model, String... args) {
+        int code = execute(model, args, System.out, System.err, new CountDownLatch(1), true);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Parses {@code args}, starts the model and serves until {@code stop} counts down (or, with
+     * {@code untilCtrlC}, until the JVM is asked to shut down).
+     *
+     * @return 0 after a clean close, {@link #USAGE} for bad flags or a port in use, 1 for other start errors
+     */
+    public static int execute(ServerModel model, String[] args, PrintStream out, PrintStream err,
+                              CountDownLatch stop, boolean untilCtrlC) {
+        CommonOptions common = new CommonOptions();
+        CommandLine cli = new CommandLine(common);
+        CommandSpec spec = cli.getCommandSpec();
+        spec.name(model.name());
+        spec.usageMessage().description(model.description(),
+                "Speaks the echo protocol on TCP; Ctrl-C closes it gracefully.");
+        Map<String, OptionSpec> modelOptions = new LinkedHashMap<>();
+        for (ModelOption option : model.options()) {
+            OptionSpec o = OptionSpec.builder("--" + option.name())
+                    .paramLabel("<" + option.name() + ">")
+                    .type(String.class)
+                    .description(option.description() + " (default: " + option.defaultValue() + ")")
+                    .build();
+            spec.addOption(o);
+            modelOptions.put(option.name(), o);
+        }
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println(model.name() + ": " + e.getMessage());
+            err.println("try '" + model.name() + " --help'");
+            return USAGE;
+        }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(out);
+            return 0;
+        }
+
+        // 1. Turn the flags into a config; the builder names any field that is out of range.
+        ServerConfig config;
+        try {
+            ServerConfig.Builder b = ServerConfig.builder()
+                    .host(common.host)
+                    .port(common.port)
+                    .codec(Codec.named(common.codec))
+                    .handler(new EchoHandler(common.workMicros))
+                    .threads(common.threads)
+                    .maxFrameLength(common.maxFrame)
+                    .idleTimeout(parseDuration(common.idleTimeout))
+                    .maxConnections(common.maxConnections)
+                    .backlog(common.backlog)
+                    .writeWaterMarks(common.lowWater, common.highWater);
+            modelOptions.forEach((name, o) -> b.option(name, o.getValue()));
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            err.println(model.name() + ": " + e.getMessage());
+            return USAGE;
+        }
+
+        // 2. Start the server: a port in use is one clear line, not a stack trace.
+        RunningServer server;
+        try {
+            server = model.start(config);
+        } catch (BindException e) {
+            err.println("port " + config.port() + " is in use; pick another with --port");
+            return USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println(model.name() + ": " + e.getMessage());
+            return USAGE;
+        } catch (Exception e) {
+            err.println(model.name() + ": cannot start: " + e);
+            return 1;
+        }
+        out.printf("%s listening on %s:%d (%s); Ctrl-C to stop%n", model.name(), config.host(), server.port(), config);
+
+        // 3. Publish the stats over JMX and print a line every second until asked to stop.
+        Thread printer = null;
+        try (AutoCloseable jmx = server.stats().publish(model.name(), server.port())) {
+            if (!common.quiet) {
+                printer = Thread.ofPlatform().name("stats-printer").daemon(true)
+                        .start(() -> printStats(server.stats(), out));
+            }
+            Thread hook = null;
+            if (untilCtrlC) {
+                hook = new Thread(() -> {
+                    stop.countDown();
+                    closeQuietly(server, err); // the JVM exits when the hook returns, so close here
+                }, "shutdown-hook");
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            stop.await();
+            // 4. Close gracefully: stop accepting, flush, close connections, join threads.
+            closeQuietly(server, err);
+            if (printer != null) {
+                printer.interrupt();
+                printer.join();
+            }
+            ServerStats.Snapshot s = server.stats().snapshot();
+            out.printf("closed: %,d connections accepted, %,d rejected, %,d messages in, %,d out, %,d protocol errors%n",
+                    s.connectionsAccepted(), s.connectionsRejected(), s.messagesIn(), s.messagesOut(), s.protocolErrors());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(server, err);
+            return 1;
+        } catch (Exception e) {
+            err.println(model.name() + ": " + e.getMessage());
+            closeQuietly(server, err);
+            return 1;
+        }
+    }
+
+    private static void closeQuietly(RunningServer server, PrintStream err) {
+        try {
+            server.close();
+        } catch (RuntimeException e) {
+            err.println("error while closing: " + e);
+        }
+    }
+
+    private static void printStats(ServerStats stats, PrintStream out) {
+        ServerStats.Snapshot last = stats.snapshot();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ServerStats.Snapshot now = stats.snapshot();
+            out.println(statsLine(last, now));
+            last = now;
+        }
+    }
+
+    /** One line: open connections, msgs/s in and out, MB/s in and out, errors. */
+    public static String statsLine(ServerStats.Snapshot a, ServerStats.Snapshot b) {
+        double seconds = Math.max(1e-9, (b.atNanos() - a.atNanos()) / 1e9);
+        return String.format(Locale.ROOT,
+                "conns %,d | msgs/s in %,.0f out %,.0f | MB/s in %.2f out %.2f | rejected %,d | protocol errors %,d | idle closed %,d",
+                b.connectionsOpen(),
+                (b.messagesIn() - a.messagesIn()) / seconds, (b.messagesOut() - a.messagesOut()) / seconds,
+                (b.bytesIn() - a.bytesIn()) / seconds / 1e6, (b.bytesOut() - a.bytesOut()) / seconds / 1e6,
+                b.connectionsRejected(), b.protocolErrors(), b.idleCloses());
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    /** {@code 0}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** The flags every model takes. */
+    @CommandLine.Command(mixinStandardHelpOptions = false, sortOptions = false, usageHelpAutoWidth = true)
+    static final class CommonOptions {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--host", paramLabel = "<addr>", description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+        String host = "127.0.0.1";
+
+        @Option(names = "--port", paramLabel = "<port>", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+        int port = 7000;
+
+        @Option(names = "--codec", paramLabel = "<codec>", description = "length-prefixed (uint32 length + payload), line (for nc/telnet) or raw (RFC 862) (default: ${DEFAULT-VALUE}).")
+        String codec = "length-prefixed";
+
+        @Option(names = "--work", paramLabel = "<micros>", description = "CPU the echo handler burns per message, in microseconds (default: ${DEFAULT-VALUE}).")
+        long workMicros = 0;
+
+        @Option(names = "--max-frame", paramLabel = "<bytes>", description = "Largest frame or line accepted; a longer one closes that connection (default: ${DEFAULT-VALUE}).")
+        int maxFrame = ServerConfig.MIB;
+
+        @Option(names = "--idle-timeout", paramLabel = "<duration>", description = "Close connections silent this long, e.g. 30s or 5m; 0 disables (default: ${DEFAULT-VALUE}).")
+        String idleTimeout = "5m";
+
+        @Option(names = "--max-connections", paramLabel = "<n>", description = "Connections beyond this are closed at once and counted (default: ${DEFAULT-VALUE}).")
+        int maxConnections = 10_000;
+
+        @Option(names = "--threads", paramLabel = "<n>", description = "Size of the model's main thread pool; 0 = number of cores. Models without a pool ignore it (default: ${DEFAULT-VALUE}).")
+        int threads = 0;
+
+        @Option(names = "--backlog", paramLabel = "<n>", description = "Listen backlog (default: ${DEFAULT-VALUE}).")
+        int backlog = 1024;
+
+        @Option(names = "--high-water", paramLabel = "<bytes>", description = "Stop reading a connection owing more reply bytes than this (default: ${DEFAULT-VALUE}).")
+        int highWater = 64 * 1024;
+
+        @Option(names = "--low-water", paramLabel = "<bytes>", description = "Resume reading once it owes this many or fewer (default: ${DEFAULT-VALUE}).")
+        int lowWater = 32 * 1024;
+
+        @Option(names = "--quiet", description = "Do not print the stats line every second.")
+        boolean quiet;
+    }
+}
