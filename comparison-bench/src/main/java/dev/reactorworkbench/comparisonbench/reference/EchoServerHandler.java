@@ -1,0 +1,117 @@
+package dev.reactorworkbench.comparisonbench.reference;
+
+import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
+import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * The last handler of a reference server's pipeline: it gets whole frames from
+ * {@code LengthFieldBasedFrameDecoder}, runs the workbench's {@link Handler} on each (the same
+ * echo work the models do), and writes the reply for {@code LengthFieldPrepender} to frame.
+ *
+ * <p>Backpressure the Netty way, to match the models' water marks: the channel's
+ * {@code WriteBufferWaterMark} turns {@code isWritable()} false once more reply bytes are queued
+ * than the high mark; from then on the handler switches {@code autoRead} off so no more requests
+ * are read, and {@code channelWritabilityChanged} switches it back on once the queue drains below
+ * the low mark. Without this Netty would queue replies for a client that never reads without
+ * limit.
+ *
+ * <p>One instance per connection; every method runs on that connection's event loop thread.
+ */
+final class EchoServerHandler extends ChannelInboundHandlerAdapter {
+
+    private final Handler handler;
+    private final ServerStats stats;
+    private long reportedPending;   // this connection's queued reply bytes as last added to stats
+
+    EchoServerHandler(Handler handler, ServerStats stats) {
+        this.handler = handler;
+        this.stats = stats;
+    }
+
+    // tag::echo[]
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        byte[] request;
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            request = ByteBufUtil.getBytes(frame); // the models hand the handler a byte[] too
+        } finally {
+            frame.release();
+        }
+        stats.messageIn();
+        byte[] reply = handler.handle(request);
+        ctx.write(Unpooled.wrappedBuffer(reply));
+        stats.messageOut();
+        stats.bytesOut(LengthPrefixedCodec.HEADER + reply.length);
+        // Past the high water mark: stop reading requests until the client catches up.
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush(); // one flush per batch of reads: a gathering write of every reply
+        syncPending(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        syncPending(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+    // end::echo[]
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            stats.idleClose();
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            // An oversized length: a protocol error. Stop reading, send the replies already
+            // written, close this connection only.
+            stats.protocolError();
+            ctx.channel().config().setAutoRead(false);
+            NettyReferenceServer.flushThenClose(ctx.channel());
+        } else {
+            ctx.close(); // a reset or another I/O error: nothing more can be sent
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stats.outboundPending(-reportedPending);
+        reportedPending = 0;
+        ctx.fireChannelInactive();
+    }
+
+    /**
+     * Brings the outbound-pending gauge up to date with Netty's outbound buffer.
+     * NOTE: sampled, not exact: Netty reports no event when a queue drains without crossing the
+     * low water mark, so between samples the gauge may show up to the low mark of a connection
+     * that has in fact been written out.
+     */
+    private void syncPending(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        long now = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        stats.outboundPending(now - reportedPending);
+        reportedPending = now;
+    }
+}

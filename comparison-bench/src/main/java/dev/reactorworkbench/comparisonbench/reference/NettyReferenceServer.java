@@ -1,0 +1,242 @@
+package dev.reactorworkbench.comparisonbench.reference;
+
+import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
+import dev.reactorworkbench.echoprotocol.server.RunningServer;
+import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running Netty reference server: Netty's boss/worker groups (the multi-reactor model, done by
+ * the library) with the workbench's protocol and limits, so it can stand in the same table as the
+ * models.
+ */
+final class NettyReferenceServer implements RunningServer {
+
+    /** How long {@link #close()} lets connections flush their replies before closing them anyway. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final NettyThreads bossThreads;
+    private final NettyThreads workerThreads;
+    private final ChannelGroup connections;   // thread-safe; a closed channel removes itself
+    private final ServerStats stats;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private NettyReferenceServer(Channel serverChannel, EventLoopGroup boss, EventLoopGroup workers,
+                                 NettyThreads bossThreads, NettyThreads workerThreads, ChannelGroup connections,
+                                 ServerStats stats) {
+        this.serverChannel = serverChannel;
+        this.address = (InetSocketAddress) serverChannel.localAddress();
+        this.boss = boss;
+        this.workers = workers;
+        this.bossThreads = bossThreads;
+        this.workerThreads = workerThreads;
+        this.connections = connections;
+        this.stats = stats;
+    }
+
+    // tag::bootstrap[]
+    static NettyReferenceServer start(NettyTransport transport, ServerConfig config) throws IOException {
+        // 1. The event loops: one boss accepts, N workers own the connections.
+        NettyThreads bossThreads = new NettyThreads("netty-boss", false);
+        NettyThreads workerThreads = new NettyThreads("netty-worker", true);
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, bossThreads, transport.ioHandlerFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.threadsOrCores(), workerThreads,
+                transport.ioHandlerFactory());
+        ServerStats stats = new ServerStats();
+        // ImmediateEventExecutor: the group needs no thread of its own (GlobalEventExecutor would
+        // start one that outlives close()).
+        ChannelGroup connections = new DefaultChannelGroup("reference-connections", ImmediateEventExecutor.INSTANCE);
+        AtomicInteger open = new AtomicInteger();
+        ChannelHandler bytesIn = new BytesInCounter(stats);
+        ChannelHandler prepender = new LengthFieldPrepender(LengthPrefixedCodec.HEADER);
+
+        // 2. The same limits as the models: backlog, water marks, max connections, idle timeout,
+        //    frame limit. Netty's frame limit counts the 4-byte prefix, the protocol's does not.
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark()))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (open.incrementAndGet() > config.maxConnections()) {
+                            open.decrementAndGet();
+                            stats.connectionRejected();
+                            ch.close();
+                            return;
+                        }
+                        stats.connectionOpened();
+                        connections.add(ch);
+                        ch.closeFuture().addListener(f -> {
+                            open.decrementAndGet();
+                            stats.connectionClosed();
+                        });
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("bytes-in", bytesIn);
+                        if (!config.idleTimeout().isZero()) {
+                            p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                        }
+                        p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(
+                                config.maxFrameLength() + LengthPrefixedCodec.HEADER, 0, LengthPrefixedCodec.HEADER,
+                                0, LengthPrefixedCodec.HEADER));
+                        p.addLast("frame-encoder", prepender);
+                        p.addLast("echo", new EchoServerHandler(config.handler(), stats));
+                    }
+                });
+
+        // 3. Bind; on failure shut the loops down again before saying why.
+        ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            shutdown(boss, workers, bossThreads, workerThreads);
+            throw bindFailure(config, bind.cause());
+        }
+        return new NettyReferenceServer(bind.channel(), boss, workers, bossThreads, workerThreads, connections, stats);
+    }
+    // end::bootstrap[]
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public ServerStats stats() {
+        return stats;
+    }
+
+    // tag::close[]
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // 1. Stop accepting.
+        serverChannel.close().awaitUninterruptibly();
+        // 2. Stop reading, flush every reply already written, then close; bounded by FLUSH_TIMEOUT
+        //    for clients that do not read.
+        List<Channel> open = new ArrayList<>(connections);
+        for (Channel ch : open) {
+            ch.eventLoop().execute(() -> {
+                ch.config().setAutoRead(false);
+                flushThenClose(ch);
+            });
+        }
+        long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+        for (Channel ch : open) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left))) {
+                ch.close();
+            }
+        }
+        // 3. Shut the event loops down and join their threads.
+        shutdown(boss, workers, bossThreads, workerThreads);
+    }
+    // end::close[]
+
+    /**
+     * Closes {@code ch} once everything written to it so far has reached the socket. The empty
+     * buffer is written from the first handler's context, straight to the transport, so the frame
+     * encoder does not turn it into an empty frame.
+     */
+    static void flushThenClose(Channel ch) {
+        ChannelHandlerContext first = ch.pipeline().firstContext();
+        if (first == null) {
+            ch.close();
+        } else {
+            first.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers, NettyThreads bossThreads,
+                                 NettyThreads workerThreads) {
+        // Quiet period 0: nothing is left to wait for once connections are closed.
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        boolean interrupted = false;
+        try {
+            boss.terminationFuture().await(SHUTDOWN_TIMEOUT.toMillis());
+            workers.terminationFuture().await(SHUTDOWN_TIMEOUT.toMillis());
+            if (!bossThreads.join(SHUTDOWN_TIMEOUT) || !workerThreads.join(SHUTDOWN_TIMEOUT)) {
+                throw new IllegalStateException("Netty event loop threads still alive "
+                        + SHUTDOWN_TIMEOUT.toSeconds() + " s after shutdown");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static IOException bindFailure(ServerConfig config, Throwable cause) {
+        if (cause instanceof BindException bind) {
+            return bind;
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("Address already in use")) {
+            BindException bind = new BindException("port " + config.port() + " is in use: " + message);
+            bind.initCause(cause);
+            return bind;
+        }
+        return cause instanceof IOException io ? io
+                : new IOException("cannot bind " + config.host() + ":" + config.port() + ": " + cause, cause);
+    }
+
+    /** First in every pipeline: counts the bytes read, before any decoding. */
+    @ChannelHandler.Sharable
+    private static final class BytesInCounter extends ChannelInboundHandlerAdapter {
+        private final ServerStats stats;
+
+        BytesInCounter(ServerStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                stats.bytesIn(buf.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
