@@ -1,5 +1,6 @@
 package dev.reactorworkbench.comparisonbench;
 
+import dev.reactorworkbench.comparisonbench.load.LoadCommand;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
@@ -27,13 +28,15 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "workbench",
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {Workbench.Models.class, Workbench.Serve.class},
+        subcommands = {Workbench.Models.class, Workbench.Serve.class, LoadCommand.class},
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
                 "  ./workbench models",
                 "  ./workbench serve MODEL --codec line --port 7000",
-                "  ./workbench serve MODEL --help      all flags of that model, its own included"})
+                "  ./workbench serve MODEL --help      all flags of that model, its own included",
+                "  ./workbench load --port 7000 --connections 16 --depth 4 --duration 10s",
+                "  ./workbench load --port 7000 --rate 20000 --duration 30s   open loop, latency from the schedule"})
 public final class Workbench implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

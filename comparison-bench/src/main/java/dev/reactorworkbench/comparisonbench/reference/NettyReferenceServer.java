@@ -24,6 +24,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.io.IOException;
@@ -79,10 +80,8 @@ final class NettyReferenceServer implements RunningServer {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.threadsOrCores(), workerThreads,
                 transport.ioHandlerFactory());
         ServerStats stats = new ServerStats();
-        // ImmediateEventExecutor: the group needs no thread of its own (GlobalEventExecutor would
-        // start one that outlives close()).
+        // ImmediateEventExecutor: the group's own futures need no thread.
         ChannelGroup connections = new DefaultChannelGroup("reference-connections", ImmediateEventExecutor.INSTANCE);
-        AtomicInteger open = new AtomicInteger();
         ChannelHandler bytesIn = new BytesInCounter(stats);
         ChannelHandler prepender = new LengthFieldPrepender(LengthPrefixedCodec.HEADER);
 
@@ -96,21 +95,10 @@ final class NettyReferenceServer implements RunningServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark()))
+                .handler(new ConnectionLimit(config.maxConnections(), stats, connections))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (open.incrementAndGet() > config.maxConnections()) {
-                            open.decrementAndGet();
-                            stats.connectionRejected();
-                            ch.close();
-                            return;
-                        }
-                        stats.connectionOpened();
-                        connections.add(ch);
-                        ch.closeFuture().addListener(f -> {
-                            open.decrementAndGet();
-                            stats.connectionClosed();
-                        });
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("bytes-in", bytesIn);
                         if (!config.idleTimeout().isZero()) {
@@ -200,6 +188,11 @@ final class NettyReferenceServer implements RunningServer {
                 throw new IllegalStateException("Netty event loop threads still alive "
                         + SHUTDOWN_TIMEOUT.toSeconds() + " s after shutdown");
             }
+            // NOTE: a group learns that its loops ended through listeners that Netty runs on its
+            // process-wide GlobalEventExecutor, whose thread starts for them and stops on its own
+            // about a second later. Wait for that too, so that no thread this server caused
+            // outlives close(); it is what makes close() take about a second.
+            GlobalEventExecutor.INSTANCE.awaitInactivity(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             interrupted = true;
         }
@@ -220,6 +213,42 @@ final class NettyReferenceServer implements RunningServer {
         }
         return cause instanceof IOException io ? io
                 : new IOException("cannot bind " + config.host() + ":" + config.port() + ": " + cause, cause);
+    }
+
+    /**
+     * On the server channel, so on the boss thread, in accept order: counts each accepted
+     * connection, and closes it at once when it would exceed the limit. (Counting in the child's
+     * initializer instead would race: children register on different worker threads.)
+     */
+    private static final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+        private final int max;
+        private final ServerStats stats;
+        private final ChannelGroup connections;
+        private final AtomicInteger open = new AtomicInteger(); // +1 on the boss, -1 on a worker
+
+        ConnectionLimit(int max, ServerStats stats, ChannelGroup connections) {
+            this.max = max;
+            this.stats = stats;
+            this.connections = connections;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            if (open.incrementAndGet() > max) {
+                open.decrementAndGet();
+                stats.connectionRejected();
+                child.unsafe().closeForcibly(); // not registered with a loop yet: close the socket now
+                return;
+            }
+            stats.connectionOpened();
+            connections.add(child);
+            child.closeFuture().addListener(f -> {
+                open.decrementAndGet();
+                stats.connectionClosed();
+            });
+            ctx.fireChannelRead(child); // on to Netty's acceptor, which registers it with a worker
+        }
     }
 
     /** First in every pipeline: counts the bytes read, before any decoding. */
