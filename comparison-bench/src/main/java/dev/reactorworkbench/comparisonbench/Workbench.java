@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The {@code ./workbench} command line: lists the models on the class path and serves one of them.
+ * The {@code ./workbench} command line: lists the models on the class path, serves one of them,
+ * and drives load against any server ({@link LoadCommand}).
  * Models are found with {@link java.util.ServiceLoader}, so a model module only has to be on the
  * class path (a dependency of this module) to appear here.
  */
