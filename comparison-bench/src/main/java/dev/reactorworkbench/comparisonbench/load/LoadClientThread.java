@@ -311,13 +311,15 @@ final class LoadClientThread implements Runnable, LoadConnection.ReplySink {
             if (c.done) {
                 continue;
             }
-            if (c.outstanding() > 0) {
-                control.addError("connection " + c.id + ": " + c.outstanding() + " replies missing " + drainMillis
-                        + " ms after sending stopped (lost replies; the first missing is request #"
-                        + c.completed() + ")");
-            } else {
+            boolean behind = openLoop && c.nextDue < schedule.end() && underLimit(c);
+            if (behind) {
                 control.addError("connection " + c.id + ": requests due before the end were still unsent " + drainMillis
-                        + " ms after it: the server could not keep up with " + spec.rate() + " msg/s");
+                        + " ms after it (" + c.outstanding() + " in flight): the server could not keep up with "
+                        + spec.rate() + " msg/s");
+            } else {
+                control.addError("connection " + c.id + ": " + c.outstanding() + " replies missing " + drainMillis
+                        + " ms after sending stopped (lost, or slower than the drain timeout; the first missing is"
+                        + " request #" + c.completed() + ")");
             }
         }
     }

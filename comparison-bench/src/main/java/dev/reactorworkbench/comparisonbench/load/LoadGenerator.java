@@ -161,8 +161,9 @@ public final class LoadGenerator {
                 merged.add(c.progressLatency.getIntervalHistogram());
             }
             double seconds = (now - lastTick) / 1e9;
-            LoadProgress.Phase phase = now < schedule.measureStart() ? LoadProgress.Phase.WARMUP
-                    : now < schedule.end() ? LoadProgress.Phase.MEASURE : LoadProgress.Phase.DRAIN;
+            // The interval is labelled by the phase it started in: [0 s, 1 s) of a 1 s warm-up is warm-up.
+            LoadProgress.Phase phase = lastTick < schedule.measureStart() ? LoadProgress.Phase.WARMUP
+                    : lastTick < schedule.end() ? LoadProgress.Phase.MEASURE : LoadProgress.Phase.DRAIN;
             double rate = (replies - lastReplies) / seconds;
             progress.accept(new LoadProgress(Duration.ofNanos(now - schedule.start()), phase, sent, replies,
                     rate, rate * spec.payload() / 1e6,

@@ -8,7 +8,7 @@ import java.util.Locale;
  * last interval only, warm-up included, so a reader sees the server settle.
  *
  * @param elapsed          since the run started
- * @param phase            warm-up, measuring, or draining the last replies
+ * @param phase            the phase the interval started in: warm-up, measuring, or draining
  * @param requestsSent     since the start
  * @param repliesReceived  since the start, each checked
  * @param messagesPerSecond replies per second in the last interval

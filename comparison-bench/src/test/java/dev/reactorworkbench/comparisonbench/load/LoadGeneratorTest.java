@@ -192,6 +192,29 @@ class LoadGeneratorTest {
     }
 
     @Test
+    @DisplayName("open loop against a server that stops answering: the run fails, saying it fell behind the schedule")
+    void openLoopFallsBehind() throws Exception {
+        TestEchoServer.Behaviour stallLong = (n, payload, out, socket) -> {
+            if (n == 100) {
+                out.flush();
+                Thread.sleep(3_000); // outlasts the run and its drain; close() interrupts it
+            }
+            TestEchoServer.writeFrame(out, payload);
+        };
+        try (TestEchoServer server = TestEchoServer.start(stallLong)) {
+            LoadSpec spec = LoadSpec.openLoop(HOST, server.port(), 1, 4, 16, 1_000, Duration.ofMillis(500))
+                    .withDrainTimeout(Duration.ofMillis(300));
+
+            LoadResult result = LoadGenerator.run(spec);
+
+            assertThat(result.ok()).isFalse();
+            assertThat(result.firstError())
+                    .contains("connection 0: requests due before the end were still unsent 300 ms after it (4 in flight)")
+                    .contains("could not keep up with 1000 msg/s");
+        }
+    }
+
+    @Test
     @DisplayName("one corrupted byte is found, and named")
     void corruptedByte() throws Exception {
         TestEchoServer.Behaviour corruptOne = (n, payload, out, socket) -> {
