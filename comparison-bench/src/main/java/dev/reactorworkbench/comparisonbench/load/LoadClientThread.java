@@ -162,6 +162,10 @@ final class LoadClientThread implements Runnable, LoadConnection.ReplySink {
             if (key.isReadable()) {
                 long before = c.outstanding();
                 if (!c.read(readBuffer, now, this)) {
+                    if (c.done) {
+                        key.cancel(); // it owed nothing and will send nothing more: a close loses nothing
+                        return true;
+                    }
                     control.fail("connection " + c.id + ": the server closed the connection"
                             + (c.outstanding() > 0 ? " with " + c.outstanding() + " requests outstanding (their replies are lost)"
                             : " unexpectedly") + " after " + c.completed() + " replies");
