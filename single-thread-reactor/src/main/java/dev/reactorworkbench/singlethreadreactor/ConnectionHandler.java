@@ -127,10 +127,7 @@ public final class ConnectionHandler {
         }
         outbound.add(codec.encode(reply));
         stats.messageOut();
-        if (!flushQueued) {
-            flushQueued = true;
-            reactor.flushLater(this);
-        }
+        queueFlush();
         updateInterest();
     }
     // end::send[]
@@ -142,13 +139,24 @@ public final class ConnectionHandler {
         updateInterest();
     }
 
-    /** The reply to a frame of {@code bytes} came back (call before {@link #send}). */
+    /**
+     * The work on a frame of {@code bytes} is over (its reply, if any, goes through {@link #send},
+     * before or after this call). The close check of a half-closed connection waits for the
+     * end-of-turn flush, so the order of the two calls does not matter.
+     */
     public void workFinished(int bytes) {
         inFlightBytes -= bytes;
         stats.outboundPending(-bytes);
         if (!closed) {
             updateInterest();
-            closeIfDone();
+            queueFlush();
+        }
+    }
+
+    private void queueFlush() {
+        if (!flushQueued) {
+            flushQueued = true;
+            reactor.flushLater(this);
         }
     }
 
