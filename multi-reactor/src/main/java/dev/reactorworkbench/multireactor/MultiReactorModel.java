@@ -56,29 +56,29 @@ public final class MultiReactorModel implements ServerModel {
         Balancer balancer = Balancer.named(config.option(BALANCE.name()));
         ServerStats stats = new ServerStats();
         ServerSocketChannel listener = Listeners.bind(config);
-        SubReactorGroup subReactors;
-        Reactor mainReactor;
+        SubReactorGroup subReactors = null;
         try {
+            InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
             // 2. The sub-reactors: N single-thread reactors, each waiting in select() for its first connection.
             subReactors = SubReactorGroup.start(count, config, stats, List.of());
-        } catch (IOException | RuntimeException e) {
-            closeAfterFailure(listener, e);
-            throw e;
-        }
-        try {
             // 3. The main reactor: the base Reactor and Acceptor, owning the listener and nothing else.
-            mainReactor = new Reactor("main-reactor", config, stats, NO_CONNECTIONS);
+            Reactor mainReactor = new Reactor("main-reactor", config, stats, NO_CONNECTIONS);
             mainReactor.listen(new Acceptor(listener, config.maxConnections(), stats,
                     handOff(balancer, subReactors.reactors())));
+            // 4. Start accepting.
+            mainReactor.start();
+            return new MultiReactorServer(address, stats, mainReactor, subReactors);
         } catch (IOException | RuntimeException e) {
-            closeAfterFailure(listener, e);
-            subReactors.stopNow();
+            try {
+                listener.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (subReactors != null) {
+                subReactors.stopNow();
+            }
             throw e;
         }
-        InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
-        // 4. Start accepting.
-        mainReactor.start();
-        return new MultiReactorServer(address, stats, mainReactor, subReactors);
     }
     // end::start[]
 
@@ -98,12 +98,4 @@ public final class MultiReactorModel implements ServerModel {
         };
     }
     // end::handoff[]
-
-    private static void closeAfterFailure(ServerSocketChannel listener, Exception failure) {
-        try {
-            listener.close();
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-    }
 }

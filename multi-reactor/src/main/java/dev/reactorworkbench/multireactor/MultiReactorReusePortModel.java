@@ -41,7 +41,7 @@ public final class MultiReactorReusePortModel implements ServerModel {
         return List.of(SubReactorGroup.REACTORS);
     }
 
-    // tag::start[]
+    // tag::reuseport[]
     @Override
     public MultiReactorServer start(ServerConfig config) throws IOException {
         int count = SubReactorGroup.count(config);
@@ -71,5 +71,5 @@ public final class MultiReactorReusePortModel implements ServerModel {
             throw e;
         }
     }
-    // end::start[]
+    // end::reuseport[]
 }

@@ -54,20 +54,22 @@ final class SubReactorGroup {
         List<Reactor> started = new ArrayList<>(count);
         Reactor pending = null; // created, not yet started
         try {
+            // tag::subreactors[]
             for (int i = 0; i < count; i++) {
-                pending = new Reactor("sub-reactor-" + i, config, stats, runHere);
+                Reactor subReactor = new Reactor("sub-reactor-" + i, config, stats, runHere);
+                pending = subReactor;
                 if (!ownListeners.isEmpty()) {
-                    Reactor self = pending;
                     // NOTE: every sub-reactor's Acceptor checks maxConnections against the one
                     // shared ServerStats gauge, so the limit holds for the whole server; but the
                     // check and the count are two steps, so N acceptors racing can overshoot
                     // the limit by up to N-1 connections.
-                    self.listen(new Acceptor(ownListeners.get(i), config.maxConnections(), stats, self::adopt));
+                    subReactor.listen(new Acceptor(ownListeners.get(i), config.maxConnections(), stats, subReactor::adopt));
                 }
-                pending.start();
-                started.add(pending);
+                subReactor.start();
+                started.add(subReactor);
                 pending = null;
             }
+            // end::subreactors[]
         } catch (IOException | RuntimeException e) {
             if (pending != null) {
                 pending.start(); // the only way to close its selector is to let its loop end
