@@ -6,13 +6,12 @@ import dev.reactorworkbench.singlethreadreactor.Reactor;
 import dev.reactorworkbench.singlethreadreactor.ReactorServer;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running multi-reactor server. Closing is the base {@link ReactorServer}'s: reactors in order,
- * the main reactor first (it stops accepting, so nothing more is handed over), then each
- * sub-reactor drains its connections; every thread is joined. On top of that it tells how many
+ * A running multi-reactor server. Closing is the base {@link ReactorServer}'s: the main reactor
+ * first (it stops accepting, so nothing more is handed over), then all sub-reactors drain their
+ * connections side by side; every thread is joined. On top of that it tells how many
  * connections each sub-reactor holds, which is what the balancing strategy is about.
  */
 public final class MultiReactorServer implements RunningServer {
@@ -22,14 +21,12 @@ public final class MultiReactorServer implements RunningServer {
 
     /** @param mainReactor the accepting reactor, or null when the sub-reactors accept themselves (SO_REUSEPORT) */
     MultiReactorServer(InetSocketAddress address, ServerStats stats, Reactor mainReactor, SubReactorGroup subReactors) {
-        List<Reactor> closeOrder = new ArrayList<>();
-        if (mainReactor != null) {
-            closeOrder.add(mainReactor);
-        }
-        closeOrder.addAll(subReactors.reactors());
-        // NOTE: the base closes the sub-reactors one after another, so while sub-reactor 0
-        // drains, the others still serve; close() returns only when all of them are done.
-        this.reactors = new ReactorServer(address, stats, closeOrder, () -> { });
+        // The main reactor stops accepting first, so nothing more is handed over; then every
+        // sub-reactor drains its own connections at the same time.
+        List<List<Reactor>> stages = mainReactor == null
+                ? List.of(subReactors.reactors())
+                : List.of(List.of(mainReactor), subReactors.reactors());
+        this.reactors = new ReactorServer(address, stats, () -> { }, stages);
         this.subReactors = subReactors;
     }
 
