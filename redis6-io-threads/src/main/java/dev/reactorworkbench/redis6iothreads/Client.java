@@ -32,7 +32,7 @@ final class Client {
     final SocketChannel channel;               // final
     final SelectionKey key;                    // interest ops changed by the main thread only
     private final FrameDecoder decoder;        // phase: the thread reading this client
-    final ArrayList<byte[]> frames = new ArrayList<>(4); // phase: filled by the reader, drained by the main thread
+    final ArrayList<byte[]> frames = new ArrayList<>();    // phase: filled by the reader, drained by the main thread
     final OutboundQueue outbound;              // filled by the main thread, flushed by the writer in the write phase
     private final ServerStats stats;           // thread-safe
 

@@ -189,6 +189,8 @@ public final class MainLoop implements RunningServer, Runnable {
      * One phase over {@code batch}, Redis's {@code handleClientsWithPending{Reads,Writes}UsingThreads}.
      * Under low load, fewer than two clients per thread (Redis's {@code stopThreadedIOIfNeeded}), the
      * main thread does it all: waking threads would cost more than it saves, and they stay parked.
+     * NOTE: Redis takes that decision once per turn, in the write path ({@code io_threads_active}),
+     * and the read path follows it; here each phase applies the same rule to its own count.
      */
     private void fanOut(List<Client> batch, IoShare.Op op, boolean threadsAllowed) {
         if (!threadsAllowed || ioThreads.length == 0 || batch.size() < 2 * ioThreadsTotal) {
