@@ -2,7 +2,6 @@ package dev.reactorworkbench.redis6iothreads;
 
 import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
-import dev.reactorworkbench.echoprotocol.codec.LineCodec;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -17,24 +16,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The model's own checks of the guarantees in DESIGN.md, with the I/O threads switched on. */
+/**
+ * What the conformance kit does not check for this model: its flags, the tighter memory bound its
+ * per-turn read budget gives, and close() giving up on a peer that never reads after its bounded wait.
+ */
 @Timeout(60)
 class Redis6IoThreadsBehaviourTest {
 
@@ -101,90 +99,16 @@ class Redis6IoThreadsBehaviourTest {
     }
 
     @Test
-    @DisplayName("payloads from 0 bytes to the frame limit echo exactly, also when sent a byte at a time")
-    void exactEchoAnySize() throws IOException {
-        RunningServer server = start(ServerConfig.builder().maxFrameLength(300_000));
-        EchoClient client = connect(server);
-        for (int size : new int[]{0, 1, 17, 16 * 1024, 100_000, 300_000}) {
-            byte[] payload = new byte[size];
-            ThreadLocalRandom.current().nextBytes(payload);
-            assertThat(client.echo(payload)).as("size " + size).isEqualTo(payload);
-        }
-        byte[] small = "split".getBytes(StandardCharsets.UTF_8);
-        client.sendRawByteByByte(LengthPrefixedCodec.frame(small));
-        assertThat(client.receive()).isEqualTo(small);
-    }
-
-    @Test
-    @DisplayName("the line codec works too: a line in, the same line out")
-    void lineCodec() throws IOException {
-        RunningServer server = start(ServerConfig.builder().codec(LineCodec.INSTANCE));
-        try (EchoClient client = EchoClient.connect(server.address(), LineCodec.INSTANCE)) {
-            client.sendRaw("hello\nworld\r\n".getBytes(StandardCharsets.UTF_8));
-            assertThat(new String(client.receive(), StandardCharsets.UTF_8)).isEqualTo("hello");
-            assertThat(new String(client.receive(), StandardCharsets.UTF_8)).isEqualTo("world\r");
-        }
-    }
-
-    @Test
-    @DisplayName("an oversized frame closes only that connection and is counted")
-    void protocolErrorClosesOnlyThatConnection() throws Exception {
-        RunningServer server = start(ServerConfig.builder().maxFrameLength(1024));
-        EchoClient good = connect(server);
-        EchoClient bad = connect(server);
-        assertThat(good.echo(new byte[]{1, 2, 3})).containsExactly(1, 2, 3);
-
-        bad.sendRaw(ByteBuffer.allocate(4).putInt(1025).array());
-
-        assertThat(bad.awaitServerClose()).isTrue();
-        assertThat(eventually(() -> server.stats().getProtocolErrors() == 1)).isTrue();
-        assertThat(good.echo(new byte[]{4, 5})).containsExactly(4, 5);
-        assertThat(eventually(() -> server.stats().getConnectionsOpen() == 1)).isTrue();
-    }
-
-    @Test
-    @DisplayName("resets, half-closes and vanished clients leave no open connection behind")
-    void disconnectsAreCountedOnce() throws Exception {
-        RunningServer server = start(ServerConfig.builder());
-        // A half-close still gets the replies to what was sent before it, then the server closes.
-        EchoClient halfClosing = connect(server);
-        halfClosing.send("last words".getBytes(StandardCharsets.UTF_8));
-        halfClosing.shutdownOutput();
-        assertThat(new String(halfClosing.receive(), StandardCharsets.UTF_8)).isEqualTo("last words");
-        assertThat(halfClosing.awaitServerClose()).isTrue();
-        // A reset (SO_LINGER 0) in the middle of a frame.
-        EchoClient resetting = connect(server);
-        resetting.sendRaw(new byte[]{0, 0, 1, 0, 9, 9});
-        resetting.socket().setSoLinger(true, 0);
-        resetting.close();
-        // Plain closes, some with requests in flight.
-        for (int i = 0; i < 20; i++) {
-            EchoClient c = connect(server);
-            if (i % 2 == 0) {
-                c.send(new byte[100]);
-            }
-            c.close();
-        }
-
-        assertThat(eventually(() -> server.stats().getConnectionsAccepted() == 22
-                && server.stats().getConnectionsOpen() == 0))
-                .as("accepted " + server.stats().getConnectionsAccepted() + ", open " + server.stats().getConnectionsOpen())
-                .isTrue();
-        assertThat(server.stats().getOutboundBytesPending()).isZero();
-    }
-
-    @Test
-    @DisplayName("a client that writes but never reads cannot make the server buffer without limit")
+    @DisplayName("a client that never reads makes the server hold at most the high water mark plus one turn's read budget")
     void backpressureBoundsMemory() throws Exception {
         int high = 64 * 1024;
         RunningServer server = start(ServerConfig.builder().writeWaterMarks(32 * 1024, high));
         try (Socket greedy = new Socket()) {
             greedy.setReceiveBufferSize(4096);
             greedy.connect(server.address());
-            greedy.setSoTimeout(200);
             OutputStream out = greedy.getOutputStream();
             byte[] frame = LengthPrefixedCodec.frame(new byte[8 * 1024]);
-            // Write until the server stops reading and our send buffer fills (a write times out), bounded.
+            // Write (at most 32 MiB) until the server stops reading and the writer blocks on a full socket.
             Thread writer = Thread.ofPlatform().name("greedy-writer").start(() -> {
                 try {
                     for (int i = 0; i < 4_000; i++) {
@@ -194,8 +118,8 @@ class Redis6IoThreadsBehaviourTest {
                     // the socket is closed at the end of the test
                 }
             });
+            // Wait (bounded) until the server's pending reply bytes stop growing.
             long before = -1;
-            // Wait until the server's pending reply bytes stop growing.
             for (int i = 0; i < 50; i++) {
                 Thread.sleep(100);
                 long now = server.stats().getOutboundBytesPending();
@@ -204,6 +128,8 @@ class Redis6IoThreadsBehaviourTest {
                 }
                 before = now;
             }
+            // Reading stops once a turn ends above the high water mark; that turn read at most the budget,
+            // plus the rest of a frame begun earlier (8 KiB here) and the 4-byte headers.
             long peak = server.stats().getOutboundBytesPendingPeak();
             assertThat(peak).isPositive().isLessThanOrEqualTo(high + Client.READ_BUDGET + 16 * 1024);
             // Other clients are served meanwhile.
@@ -214,71 +140,6 @@ class Redis6IoThreadsBehaviourTest {
             assertThat(writer.isAlive()).isFalse();
         }
         assertThat(eventually(() -> server.stats().getConnectionsOpen() == 1)).isTrue();
-    }
-
-    @Test
-    @DisplayName("idle connections are closed after the idle timeout; active ones are not")
-    void idleTimeout() throws Exception {
-        RunningServer server = start(ServerConfig.builder().idleTimeout(Duration.ofMillis(400)));
-        EchoClient idle = connect(server);
-        EchoClient active = connect(server);
-        long deadline = System.nanoTime() + Duration.ofMillis(1200).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(active.echo(new byte[]{1})).containsExactly(1);
-            Thread.sleep(50);
-        }
-        assertThat(idle.awaitServerClose()).isTrue();
-        assertThat(server.stats().getIdleCloses()).isEqualTo(1);
-        assertThat(active.echo(new byte[]{2})).containsExactly(2);
-    }
-
-    @Test
-    @DisplayName("over max connections, new connections are closed at once and counted")
-    void maxConnections() throws Exception {
-        RunningServer server = start(ServerConfig.builder().maxConnections(2));
-        EchoClient a = connect(server);
-        EchoClient b = connect(server);
-        assertThat(a.echo(new byte[]{1})).containsExactly(1);
-        assertThat(b.echo(new byte[]{2})).containsExactly(2);
-        EchoClient rejected = connect(server);
-        assertThat(rejected.awaitServerClose()).isTrue();
-        assertThat(server.stats().getConnectionsRejected()).isEqualTo(1);
-        assertThat(server.stats().getConnectionsOpen()).isEqualTo(2);
-        assertThat(a.echo(new byte[]{3})).containsExactly(3);
-    }
-
-    @Test
-    @DisplayName("close() replies to what was read, closes every connection, joins every thread and frees the port")
-    void gracefulClose() throws Exception {
-        RunningServer server = new Redis6IoThreadsModel().start(ServerConfig.builder().port(0)
-                .option("io-threads", "3").build());
-        InetSocketAddress address = server.address();
-        List<EchoClient> clients = new ArrayList<>();
-        try {
-            for (int i = 0; i < 8; i++) {
-                EchoClient c = EchoClient.connect(address, LengthPrefixedCodec.INSTANCE);
-                clients.add(c);
-                assertThat(c.echo(new byte[]{(byte) i})).containsExactly(i);
-            }
-            // A request the server has certainly read (its stats count it) before close() is called.
-            long in = server.stats().getMessagesIn();
-            clients.get(0).send(new byte[50_000]);
-            assertThat(eventually(() -> server.stats().getMessagesIn() == in + 1)).isTrue();
-
-            server.close();
-            server.close(); // idempotent
-
-            assertThat(clients.get(0).receive()).hasSize(50_000);
-            for (EchoClient c : clients) {
-                assertThat(c.awaitServerClose()).isTrue();
-            }
-        } finally {
-            clients.forEach(EchoClient::close);
-            server.close();
-        }
-        assertThat(server.stats().getConnectionsOpen()).isZero();
-        assertThat(liveServerThreads()).isEmpty();
-        assertThatThrownBy(() -> new Socket("127.0.0.1", address.getPort()).close()).isInstanceOf(ConnectException.class);
     }
 
     @Test
