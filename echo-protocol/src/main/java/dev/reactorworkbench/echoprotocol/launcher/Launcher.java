@@ -114,6 +114,10 @@ public final class Launcher {
         } catch (IllegalArgumentException e) {
             err.println(model.name() + ": " + e.getMessage());
             return USAGE;
+        } catch (UnsupportedOperationException e) {
+            // e.g. SO_REUSEPORT missing on this platform: the message says it all, no class name
+            err.println(model.name() + ": cannot start: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println(model.name() + ": cannot start: " + e);
             return 1;
@@ -127,25 +131,34 @@ public final class Launcher {
                 printer = Thread.ofPlatform().name("stats-printer").daemon(true)
                         .start(() -> printStats(server.stats(), out));
             }
+            // Ctrl-C runs the shutdown hook; the JVM halts as soon as the hooks return, so the hook
+            // releases the main thread and then waits for it to finish closing and reporting.
+            CountDownLatch finished = new CountDownLatch(1);
             Thread hook = null;
             if (untilCtrlC) {
                 hook = new Thread(() -> {
                     stop.countDown();
-                    closeQuietly(server, err); // the JVM exits when the hook returns, so close here
+                    awaitQuietly(finished);
                 }, "shutdown-hook");
                 Runtime.getRuntime().addShutdownHook(hook);
             }
-            stop.await();
-            // 4. Close gracefully: stop accepting, flush, close connections, join threads.
-            closeQuietly(server, err);
-            if (printer != null) {
-                printer.interrupt();
-                printer.join();
+            try {
+                stop.await();
+                // 4. Close gracefully: stop accepting, flush, close connections, join threads.
+                closeQuietly(server, err);
+                if (printer != null) {
+                    printer.interrupt();
+                    printer.join();
+                }
+                ServerStats.Snapshot s = server.stats().snapshot();
+                out.printf("closed: %,d connections accepted, %,d rejected, %,d messages in, %,d out, %,d protocol errors%n",
+                        s.connectionsAccepted(), s.connectionsRejected(), s.messagesIn(), s.messagesOut(), s.protocolErrors());
+                out.flush();
+                return 0;
+            } finally {
+                finished.countDown();
+                removeHook(hook);
             }
-            ServerStats.Snapshot s = server.stats().snapshot();
-            out.printf("closed: %,d connections accepted, %,d rejected, %,d messages in, %,d out, %,d protocol errors%n",
-                    s.connectionsAccepted(), s.connectionsRejected(), s.messagesIn(), s.messagesOut(), s.protocolErrors());
-            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(server, err);
@@ -154,6 +167,25 @@ public final class Launcher {
             err.println(model.name() + ": " + e.getMessage());
             closeQuietly(server, err);
             return 1;
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is the reason we are here: nothing to remove
         }
     }
 
