@@ -1,6 +1,8 @@
 package dev.reactorworkbench.comparisonbench;
 
 import dev.reactorworkbench.comparisonbench.load.LoadCommand;
+import dev.reactorworkbench.comparisonbench.report.CompareCommand;
+import dev.reactorworkbench.comparisonbench.report.ReportCommand;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
@@ -22,17 +24,21 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code ./workbench} command line: lists the models on the class path, serves one of them,
- * and drives load against any server ({@link LoadCommand}).
+ * drives load against any server ({@link LoadCommand}), and benchmarks them all against Netty
+ * ({@link CompareCommand}, {@link ReportCommand}).
  * Models are found with {@link java.util.ServiceLoader}, so a model module only has to be on the
  * class path (a dependency of this module) to appear here.
  */
 @Command(name = "workbench",
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {Workbench.Models.class, Workbench.Serve.class, LoadCommand.class},
+        subcommands = {Workbench.Models.class, Workbench.Serve.class, LoadCommand.class, ReportCommand.class},
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
+                "  ./workbench compare --quick          every model vs Netty, a few seconds each; prints the table, writes the report",
+                "  ./workbench compare                  the full JMH sweep and the memory scenario (about 35 minutes on 2 cores)",
+                "  ./workbench report target/results/results.json --memory target/results/memory.json",
                 "  ./workbench models",
                 "  ./workbench serve MODEL --codec line --port 7000",
                 "  ./workbench serve MODEL --help      all flags of that model, its own included",
@@ -74,6 +80,7 @@ public final class Workbench implements Callable<Integer> {
     /** Parses {@code args}, runs the subcommand and returns its exit code (2 for a usage error). */
     int execute(String... args) {
         CommandLine cli = new CommandLine(this);
+        cli.addSubcommand("compare", new CommandLine(new CompareCommand(out)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Everything after the model name belongs to the model, even what looks like a flag.

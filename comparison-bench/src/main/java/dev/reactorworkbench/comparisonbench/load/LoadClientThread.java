@@ -116,9 +116,15 @@ final class LoadClientThread implements Runnable, LoadConnection.ReplySink {
         }
         while (true) {
             now = System.nanoTime();
-            // 1. Stop at once when another thread failed or the caller gave up.
+            // 1. Stop at once when another thread failed or the caller gave up; take an early
+            //    end of the measured time (LoadRun.finish) into account.
             if (control.stopped()) {
                 return;
+            }
+            Schedule latest = control.schedule();
+            if (latest != schedule) {
+                schedule = latest;
+                drainDeadline = Math.min(drainDeadline, latest.drainDeadline());
             }
             // 2. At the end of the measured time: a connection that owes nothing is done.
             if (!endPassed && now >= schedule.end()) {
@@ -218,6 +224,9 @@ final class LoadClientThread implements Runnable, LoadConnection.ReplySink {
         while (!due.isEmpty() && due.peek().nextDue <= now) {
             LoadConnection c = due.poll();
             c.queued = false;
+            if (c.nextDue >= schedule.end()) {
+                continue; // queued before the run was ended early: no longer due
+            }
             c.issue(c.nextDue);
             sent(c, c.nextDue, now);
             c.nextDue = schedule.dueAt(c.id + c.issued() * spec.connections());

@@ -1,7 +1,5 @@
 package dev.reactorworkbench.comparisonbench.load;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -37,8 +35,6 @@ public final class LoadGenerator {
     private static final long SECOND = 1_000_000_000L;
     /** How long client threads get to register their connections before the run gives up. */
     private static final long READY_TIMEOUT = 30 * SECOND;
-    /** Slack after the drain deadline before the coordinator stops threads that did not stop. */
-    private static final long STOP_GRACE = 5 * SECOND;
 
     private LoadGenerator() {
     }
@@ -53,20 +49,29 @@ public final class LoadGenerator {
      * on the calling thread about once a second.
      */
     public static LoadResult run(LoadSpec spec, Consumer<LoadProgress> progress) {
+        return start(spec).await(progress);
+    }
+
+    /**
+     * Starts {@code spec} and returns at once with the run going on in its client threads: for a
+     * caller that samples the run while it goes (a benchmark, see {@link LoadRun}). A run that
+     * could not start comes back already failed.
+     */
+    public static LoadRun start(LoadSpec spec) {
         // 1. Connect every connection up front, so connecting is not part of the measurement.
         List<LoadConnection> connections = new ArrayList<>(spec.connections());
         try {
             InetSocketAddress target = new InetSocketAddress(spec.host(), spec.port());
             if (target.isUnresolved()) {
-                return LoadResult.failedToStart(spec, "cannot resolve host '" + spec.host() + "'");
+                return LoadRun.failed(LoadResult.failedToStart(spec, "cannot resolve host '" + spec.host() + "'"));
             }
             for (int i = 0; i < spec.connections(); i++) {
                 connections.add(new LoadConnection(i, connect(target, spec.connectTimeout()), spec.payload(), spec.depth()));
             }
         } catch (IOException e) {
             connections.forEach(LoadConnection::close);
-            return LoadResult.failedToStart(spec, "cannot connect to " + spec.host() + ":" + spec.port()
-                    + " (connection " + connections.size() + " of " + spec.connections() + "): " + e.getMessage());
+            return LoadRun.failed(LoadResult.failedToStart(spec, "cannot connect to " + spec.host() + ":" + spec.port()
+                    + " (connection " + connections.size() + " of " + spec.connections() + "): " + e.getMessage()));
         }
 
         // 2. Deal the connections out round-robin to the client threads and start them.
@@ -83,38 +88,30 @@ public final class LoadGenerator {
             }
         } catch (IOException e) {
             connections.forEach(LoadConnection::close);
-            return LoadResult.failedToStart(spec, "cannot open a selector: " + e.getMessage());
+            return LoadRun.failed(LoadResult.failedToStart(spec, "cannot open a selector: " + e.getMessage()));
         }
         for (int t = 0; t < clients.size(); t++) {
             threads.add(Thread.ofPlatform().name("load-client-" + t).start(clients.get(t)));
         }
 
-        Schedule schedule = null;
+        // 3. Once every thread has registered its connections, fix the schedule and go.
         try {
-            // 3. Once every thread has registered its connections, fix the schedule and go.
             if (!control.awaitReady(READY_TIMEOUT)) {
                 control.fail("client threads did not register their connections within "
                         + READY_TIMEOUT / SECOND + " s");
             } else {
-                schedule = Schedule.of(spec, System.nanoTime());
-                control.start(schedule);
-                report(spec, schedule, clients, control, progress);
+                control.start(Schedule.of(spec, System.nanoTime()));
+                return new LoadRun(spec, control, clients, threads, connections);
             }
         } catch (InterruptedException e) {
             control.fail("the load run was interrupted");
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            control.fail("the progress callback failed: " + e);
-            throw e;
-        } finally {
-            // 4. Whatever happened, no thread and no socket outlives the run.
-            control.stop();
-            joinAll(threads, control);
-            connections.forEach(LoadConnection::close);
         }
-        return schedule == null
-                ? LoadResult.failedToStart(spec, control.errors().getFirst())
-                : collect(spec, schedule, clients, control);
+        // Never started: no thread and no socket outlives the attempt.
+        control.stop();
+        LoadRun.joinAll(threads, control);
+        connections.forEach(LoadConnection::close);
+        return LoadRun.failed(LoadResult.failedToStart(spec, control.errors().getFirst()));
     }
 
     private static SocketChannel connect(InetSocketAddress target, Duration timeout) throws IOException {
@@ -129,96 +126,5 @@ public final class LoadGenerator {
             channel.close();
             throw e;
         }
-    }
-
-    /** Reports progress once a second until every client thread has finished. */
-    private static void report(LoadSpec spec, Schedule schedule, List<LoadClientThread> clients, RunControl control,
-                               Consumer<LoadProgress> progress) throws InterruptedException {
-        long giveUpAt = schedule.drainDeadline() + STOP_GRACE;
-        long nextTick = schedule.start() + SECOND;
-        long lastTick = schedule.start();
-        long lastReplies = 0;
-        while (true) {
-            long now = System.nanoTime();
-            if (control.awaitFinished(Math.max(0, Math.min(nextTick, giveUpAt) - now))) {
-                return;
-            }
-            now = System.nanoTime();
-            if (now >= giveUpAt) {
-                control.fail("client threads did not stop " + STOP_GRACE / SECOND + " s after the drain deadline");
-                return;
-            }
-            if (now < nextTick) {
-                continue;
-            }
-            // One interval: replies, in flight, latencies of the last second.
-            long sent = 0;
-            long replies = 0;
-            Histogram merged = new Histogram(3);
-            for (LoadClientThread c : clients) {
-                sent += c.requestsSent;
-                replies += c.repliesReceived;
-                merged.add(c.progressLatency.getIntervalHistogram());
-            }
-            double seconds = (now - lastTick) / 1e9;
-            // The interval is labelled by the phase it started in: [0 s, 1 s) of a 1 s warm-up is warm-up.
-            LoadProgress.Phase phase = lastTick < schedule.measureStart() ? LoadProgress.Phase.WARMUP
-                    : lastTick < schedule.end() ? LoadProgress.Phase.MEASURE : LoadProgress.Phase.DRAIN;
-            double rate = (replies - lastReplies) / seconds;
-            progress.accept(new LoadProgress(Duration.ofNanos(now - schedule.start()), phase, sent, replies,
-                    rate, rate * spec.payload() / 1e6,
-                    merged.getTotalCount() == 0 ? 0 : merged.getValueAtPercentile(99),
-                    merged.getTotalCount() == 0 ? 0 : merged.getMaxValue(),
-                    Math.max(0, sent - replies), control.errorCount()));
-            lastTick = now;
-            lastReplies = replies;
-            while (nextTick <= now) {
-                nextTick += SECOND;
-            }
-        }
-    }
-
-    private static void joinAll(List<Thread> threads, RunControl control) {
-        boolean interrupted = false;
-        for (Thread thread : threads) {
-            // Each client thread wakes at least every 100 ms and sees the stop flag; a thread
-            // still alive after 10 s is interrupted, which also wakes a select().
-            for (int attempt = 0; attempt < 3 && thread.isAlive(); attempt++) {
-                try {
-                    if (!thread.join(Duration.ofSeconds(10))) {
-                        control.addError("client thread " + thread.getName() + " did not stop within 10 s");
-                        thread.interrupt();
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static LoadResult collect(LoadSpec spec, Schedule schedule, List<LoadClientThread> clients,
-                                      RunControl control) {
-        Histogram latency = new Histogram(3);
-        long messages = 0;
-        long measuredRequests = 0;
-        long sent = 0;
-        long replies = 0;
-        long lastReply = schedule.measureStart();
-        for (LoadClientThread c : clients) {
-            latency.add(c.latency);
-            messages += c.windowReplies;
-            measuredRequests += c.measuredRequests;
-            sent += c.requestsSent;
-            replies += c.repliesReceived;
-            lastReply = Math.max(lastReply, c.lastReplyAt);
-        }
-        // With a request limit the run may end early: measure up to the last reply, not the end.
-        long measuredEnd = spec.maxRequests() > 0 ? Math.min(schedule.end(), lastReply) : schedule.end();
-        Duration measured = Duration.ofNanos(Math.max(0, measuredEnd - schedule.measureStart()));
-        return new LoadResult(spec, measured, messages, messages * spec.payload(), measuredRequests, sent, replies,
-                latency, control.errors());
     }
 }

@@ -19,7 +19,8 @@ final class RunControl {
     private final CountDownLatch ready;           // each client thread counts down once registered
     private final CountDownLatch go = new CountDownLatch(1);
     private final CountDownLatch finished;        // each client thread counts down on exit
-    private volatile Schedule schedule;           // written once by the coordinator before `go` opens
+    private volatile Schedule schedule;           // written by the coordinator before `go` opens, and
+                                                  // again at most once more by endEarly()
     private volatile boolean stopped;             // set by whoever fails first, or by the coordinator
     private final List<Selector> selectors = new CopyOnWriteArrayList<>();
     private final Object errorLock = new Object();
@@ -49,6 +50,25 @@ final class RunControl {
     void start(Schedule schedule) {
         this.schedule = schedule;
         go.countDown();
+    }
+
+    /** The schedule in force: the one published by {@link #start}, or its early end. */
+    Schedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Ends the measured time at {@code now} (if it was to end later): client threads pick the new
+     * schedule up at their next wake-up, which this forces, stop sending and drain as usual.
+     */
+    void endEarly(long now) {
+        Schedule current = schedule;
+        if (current != null) {
+            schedule = current.endingAt(now);
+            for (Selector selector : selectors) {
+                selector.wakeup();
+            }
+        }
     }
 
     /** Waits for {@link #start}; null when the run was stopped before it started. */

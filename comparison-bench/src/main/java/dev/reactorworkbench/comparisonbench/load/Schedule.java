@@ -36,6 +36,18 @@ record Schedule(long start, long measureStart, long end, long drainDeadline, lon
         return start + (j / rate) * NANOS_PER_SECOND + (j % rate) * NANOS_PER_SECOND / rate;
     }
 
+    /**
+     * The same run ending at {@code newEnd} instead (if that is earlier), with the same drain time
+     * after it: {@link LoadRun#finish} ends a run that was started open-ended.
+     */
+    Schedule endingAt(long newEnd) {
+        if (newEnd >= end) {
+            return this;
+        }
+        long drain = drainDeadline - end;
+        return new Schedule(start, Math.min(measureStart, newEnd), newEnd, newEnd + drain, rate);
+    }
+
     /** Whether a reply arriving at {@code now} counts towards throughput. */
     boolean inWindow(long now) {
         return now >= measureStart && now < end;
