@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * A proactor server: one {@link AsynchronousServerSocketChannel} in an
@@ -244,13 +245,8 @@ final class ProactorServer implements RunningServer {
 
     /**
      * shutdown() lets running completion handlers finish; shutdownNow() closes whatever channel
-     * is still open. Either way the pool threads end, and we join each of them.
-     *
-     * <p>NOTE: the group also owns one JDK-internal daemon thread, started on the first read with
-     * a timeout (a {@code ScheduledThreadPoolExecutor} named {@code InnocuousThread-N}, made by the
-     * JDK's own factory, not ours). Closing a channel cancels its read timer, and terminating the
-     * group shuts that executor down, so the thread ends right after: it cannot be joined from here,
-     * the tests check that it is gone.
+     * is still open. Either way the pool threads end, and we join each of them (and the JDK's
+     * timer thread, see {@link ProactorThreads}).
      */
     private static void shutdownGroup(AsynchronousChannelGroup group, ProactorThreads threads) {
         boolean interrupted = false;
@@ -271,11 +267,28 @@ final class ProactorServer implements RunningServer {
         }
     }
 
-    /** Names the group's pool threads {@code proactor-N} and remembers them, so close() can join them. */
+    /**
+     * The threads of one server: the group's pool threads, which this factory names
+     * {@code proactor-N} and remembers so close() can join them, and the JDK's timer thread.
+     *
+     * <p>NOTE: the JDK starts one more thread per group, not through this factory: a
+     * {@code ScheduledThreadPoolExecutor} that fires read timeouts, started on the first read with
+     * a timeout and named {@code InnocuousThread-N}. A thread dump of a running server shows
+     * {@code proactor-0..N-1} and that one (none with {@code --idle-timeout 0}). Terminating the
+     * group shuts the timer down but does not wait for it (it ends a few milliseconds later), and
+     * the group offers no way to reach it. So {@link #joinAll} also waits, bounded, for every
+     * {@code InnocuousThread-N} that appeared while this server ran; should another proactor server
+     * have started meanwhile in the same JVM and still run, its timer is waited for in vain, until
+     * the bound.
+     */
     static final class ProactorThreads implements ThreadFactory {
+        private static final String JDK_TIMER_THREAD = "InnocuousThread-";
+
         // Written by whichever thread the pool asks for a thread (the starting thread, or a pool
         // thread replacing one that died), read by close(): guarded by the list's monitor.
         private final List<Thread> started = new ArrayList<>();
+        // The JDK's timer threads alive before this server's group existed; final, read by close().
+        private final Set<Thread> jdkTimersBefore = jdkTimerThreads();
 
         @Override
         public Thread newThread(Runnable task) {
@@ -293,10 +306,15 @@ final class ProactorServer implements RunningServer {
             }
         }
 
-        /** Joins every thread started, within the timeout overall; true if interrupted meanwhile. */
+        /**
+         * Joins every pool thread, then every JDK timer thread that appeared since this server
+         * started, within the timeout overall; true if interrupted meanwhile.
+         */
         boolean joinAll(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            for (Thread t : started()) {
+            List<Thread> threads = new ArrayList<>(started());
+            jdkTimerThreads().stream().filter(t -> !jdkTimersBefore.contains(t)).forEach(threads::add);
+            for (Thread t : threads) {
                 long left = deadline - System.nanoTime();
                 try {
                     if (left <= 0 || !t.join(Duration.ofNanos(left))) {
@@ -307,6 +325,12 @@ final class ProactorServer implements RunningServer {
                 }
             }
             return false;
+        }
+
+        private static Set<Thread> jdkTimerThreads() {
+            return Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(JDK_TIMER_THREAD))
+                    .collect(Collectors.toSet());
         }
     }
 }
