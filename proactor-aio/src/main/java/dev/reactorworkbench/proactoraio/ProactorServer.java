@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
  * {@link Connection} never starts I/O while it holds its lock.
  *
  * <p>NOTE: what the model leaves out: no zero-copy transfer (NIO.2 has no
- * {@code transferTo}/{@code sendfile} for asynchronous sockets, every reply is copied from a
- * heap buffer); no write timeout (a peer that stops reading keeps its connection, with at most
+ * {@code transferTo}/{@code sendfile} for asynchronous sockets: every reply is copied, from its
+ * heap buffer into a direct buffer of the JDK's, then into the kernel); no write timeout (a peer that stops reading keeps its connection, with at most
  * the high water mark of replies held for it, see {@link Connection}); and no per-connection
  * control over which thread runs a completion (any pool thread may run any connection's
  * handlers).
@@ -87,10 +87,10 @@ final class ProactorServer implements RunningServer {
         // 1. The group: a fixed pool whose threads wait for events and run every completion handler.
         ProactorThreads threads = new ProactorThreads();
         AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(config.threadsOrCores(), threads);
-        ProactorServer server = null;
         try {
             // 2. The listening channel, in that group.
             AsynchronousServerSocketChannel listener = AsynchronousServerSocketChannel.open(group);
+            ProactorServer server;
             try {
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 listener.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
@@ -182,7 +182,8 @@ final class ProactorServer implements RunningServer {
 
     /**
      * Graceful close, in steps. Idempotent; a second caller waits until the first is done.
-     * Returns when every {@code proactor-N} thread has ended and the port is free.
+     * Returns when every thread of this server ({@code proactor-N}, and the JDK's timer thread)
+     * has ended and the port is free.
      */
     @Override
     public synchronized void close() {

@@ -357,6 +357,14 @@ class ProactorAioTest {
         }
     }
 
+    @Test
+    @DisplayName("without --threads the pool has one thread per core")
+    void defaultPoolSize() throws Exception {
+        try (ProactorServer server = ProactorServer.start(config().threads(0).build())) {
+            assertThat(server.poolThreads()).hasSize(Runtime.getRuntime().availableProcessors()).allMatch(Thread::isAlive);
+        }
+    }
+
     private static Set<Thread> newThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).collect(Collectors.toSet());
     }
