@@ -72,6 +72,20 @@ public final class ClientTask {
         }
     }
 
+    /**
+     * Waits for the task, at most {@code timeout}, for a task that may well end by failing (a
+     * writer whose connection the server resets).
+     *
+     * @return what the task threw, or null if it returned normally
+     * @throws AssertionError when it has not ended in time
+     */
+    public Throwable awaitEnd(Duration timeout) throws InterruptedException {
+        if (!thread.join(timeout)) {
+            throw new AssertionError(thread.getName() + " did not finish within " + timeout.toMillis() + " ms");
+        }
+        return failure;
+    }
+
     /** Waits for every task within one overall deadline; reports how many failed, and the first ten. */
     public static void joinAll(java.util.Collection<ClientTask> tasks, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -114,8 +114,21 @@ public abstract class ConformanceKit {
                 // already closed or reset
             }
         }
+        // Then every server, even if one of them fails to close; the first failure fails the test.
+        RuntimeException failure = null;
         for (RunningServer s : servers) {
-            s.close();
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -321,7 +334,8 @@ public abstract class ConformanceKit {
             writer.join(WAIT); // rethrows the writer's failure
         }
         assertThat(writer.isDone())
-                .as("the client wrote all 64 MiB without reading a reply: the server must have buffered the replies")
+                .as("the client wrote all 64 MiB without reading a reply, so the server must have buffered"
+                        + " the replies (outbound bytes pending peaked at %d)", stats.getOutboundBytesPendingPeak())
                 .isFalse();
         long peakWhileNotReading = stats.getOutboundBytesPendingPeak();
 
@@ -422,7 +436,7 @@ public abstract class ConformanceKit {
         halfFrame.sendRaw(partial);
         awaitValue("bytes read of the partial frame", WAIT, stats::getBytesIn, partial.length);
 
-        // 2. A client with 200 replies in flight that has read only 10 of them, and resets.
+        // 2. A client still sending, with replies in flight, that has read 10 of them and resets.
         EchoClient midStream = connect(server, LENGTH_PREFIXED);
         ClientTask writer = ClientTask.start(() -> {
             for (int i = 0; i < 200; i++) {
@@ -432,9 +446,9 @@ public abstract class ConformanceKit {
         for (int i = 0; i < 10; i++) {
             assertThat(Payloads.sequenceOf(midStream.receive())).as("reply #" + i).isEqualTo(i);
         }
-        writer.join(WAIT);
         reset(halfFrame);
         reset(midStream);
+        writer.awaitEnd(WAIT); // it may have finished, or failed on the socket we just reset
 
         awaitValue("open connections after both resets", WAIT, stats::getConnectionsOpen, 0);
         EchoClient after = connect(server, LENGTH_PREFIXED);
@@ -557,7 +571,8 @@ public abstract class ConformanceKit {
     @Timeout(60)
     void closeFlushesClosesJoinsAndFreesThePort() throws Exception {
         Map<Long, LiveThreads.LiveThread> before = LiveThreads.snapshot();
-        RunningServer server = startServer(b -> b.codec(LENGTH_PREFIXED));
+        // Handler work (1 ms per frame) keeps replies owed when close() starts.
+        RunningServer server = startServer(b -> b.codec(LENGTH_PREFIXED).handler(new EchoHandler(1_000)));
         ServerStats stats = server.stats();
         int port = server.port();
 
@@ -597,6 +612,38 @@ public abstract class ConformanceKit {
 
         // 5. close() is idempotent.
         server.close();
+    }
+
+    @Order(101)
+    @Test
+    @DisplayName("10. close() still returns, closes the connection and ends every thread when a client never reads its replies")
+    @Timeout(90)
+    void closeDoesNotHangOnAClientThatNeverReads() throws Exception {
+        Map<Long, LiveThreads.LiveThread> before = LiveThreads.snapshot();
+        RunningServer server = startServer(b -> b.codec(LENGTH_PREFIXED).writeWaterMarks(64 * 1024, 256 * 1024));
+        ServerStats stats = server.stats();
+        EchoClient client = connect(server, LENGTH_PREFIXED);
+
+        // 1. The client writes until the server stops reading it; it never reads a reply.
+        AtomicLong written = new AtomicLong();
+        ClientTask writer = ClientTask.start(() -> {
+            for (int i = 0; i < 64 * MIB / (16 * 1024); i++) {
+                client.send(Payloads.sequenced(i, 16 * 1024));
+                written.addAndGet(16 * 1024 + LengthPrefixedCodec.HEADER);
+            }
+        });
+        awaitStall(written, writer, Duration.ofMillis(500), Duration.ofSeconds(30));
+
+        // 2. close() cannot flush replies nobody reads; it must still return, bounded.
+        ClientTask closer = ClientTask.start(server::close);
+        closer.join(Duration.ofSeconds(30));
+
+        List<LiveThreads.LiveThread> leftBehind = LiveThreads.startedSince(before);
+        assertThat(leftBehind).as("threads the server started that are still alive after close()").isEmpty();
+        assertThat(stats.getConnectionsOpen()).as("open connections after close()").isZero();
+        // The writer ends too: its connection is gone (it may see a reset, which is fine here).
+        client.close();
+        writer.awaitEnd(WAIT);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ public final class LiveThreads {
      *   <li>{@code kit-*}: the kit's own client threads ({@link ClientTask}).</li>
      *   <li>{@code ForkJoinPool-N-worker-N}: carrier threads of the default virtual-thread
      *       scheduler; they outlive the virtual threads they carried and the JDK retires them
-     *       after a while. {@code ForkJoinPool.commonPool-worker-N}: the common pool's workers.</li>
+     *       after a while. {@code ForkJoinPool-N-delayScheduler} (JDK 25): that scheduler's timer
+     *       for sleeping and timed-out virtual threads. {@code ForkJoinPool.commonPool-*}: the
+     *       common pool's workers and timer.</li>
      *   <li>{@code Read-Poller}, {@code Write-Poller} (JDK 21), {@code MasterPoller},
      *       {@code SubPoller-N} (later JDKs), {@code VirtualThread-unparker},
      *       {@code VirtualThread-unblocker}: the JDK's machinery that parks and wakes virtual
@@ -51,8 +53,7 @@ public final class LiveThreads {
      */
     public static final List<Pattern> IGNORED = List.of(
             Pattern.compile("kit-.*"),
-            Pattern.compile("ForkJoinPool-\\d+-worker-\\d+"),
-            Pattern.compile("ForkJoinPool\\.commonPool-worker-\\d+"),
+            Pattern.compile("ForkJoinPool(-\\d+|\\.commonPool)-(worker-\\d+|delayScheduler)"),
             Pattern.compile("(Read|Write)-Poller(-\\d+)?"),
             Pattern.compile("MasterPoller"),
             Pattern.compile("SubPoller-\\d+"),

@@ -92,6 +92,8 @@ final class Connection implements Runnable {
         byte[] buffer = new byte[READ_BUFFER_SIZE];
         while (true) {
             // 1. Block until bytes arrive. EOF: the peer half-closed, or close() shut our input down.
+            //    On a virtual thread nothing blocks a kernel thread here: when the socket would block
+            //    (EAGAIN) the JDK parks the virtual thread, and its epoll poller unparks it when ready.
             int n;
             try {
                 n = in.read(buffer);
