@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class ConnectionHandler {
 
+    private static final System.Logger LOG = System.getLogger(ConnectionHandler.class.getName());
+
     /** Most bytes read from one connection in one turn of the loop: the fairness budget. */
     static final int READ_BUDGET = 256 * 1024;
 
@@ -101,6 +103,11 @@ public final class ConnectionHandler {
                 decoder.decode(buffer, onFrame); // <2>
             } catch (FrameTooLongException e) {
                 stats.protocolError(); // <3>
+                close();
+                return;
+            } catch (RuntimeException e) {
+                // A failing handler is a bug in the handler: close this connection, keep the loop alive.
+                LOG.log(System.Logger.Level.WARNING, "handler failed; closing the connection", e);
                 close();
                 return;
             }
