@@ -118,6 +118,7 @@ public class EchoBenchmark {
         return Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors() / 2));
     }
 
+    // tag::trial[]
     @Setup(Level.Trial)
     public void startServerAndLoad() throws IOException {
         if (NO_MODEL.equals(model)) {
@@ -137,6 +138,7 @@ public class EchoBenchmark {
             throw new IllegalStateException(model + ": the load could not start: " + error);
         }
     }
+    // end::trial[]
 
     /** The server's configuration: ephemeral port, {@code --threads} = cores, no idle timeout. */
     public static ServerConfig config(int connections, int workMicros) {
@@ -158,6 +160,7 @@ public class EchoBenchmark {
         load.takeLatency(); // forget what came before this iteration
     }
 
+    // tag::measure[]
     /** Returns once {@link #BATCH} more checked replies have come back. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
@@ -178,6 +181,7 @@ public class EchoBenchmark {
             LockSupport.parkNanos(POLL_NANOS);
         }
     }
+    // end::measure[]
 
     @TearDown(Level.Iteration)
     public void endIteration() {

@@ -95,12 +95,15 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
                 .orElse(Double.NaN);
     }
 
-    /** Servers in the order rows should be shown: models by name, then the reference servers. */
+    /** Servers in the order rows should be shown: models by name, then netty-nio, then the other reference servers. */
     public List<String> servers() {
-        return rows.stream().map(Row::server).distinct()
-                .sorted(Comparator.comparing((String s) -> Servers.isReference(s)).thenComparing(s -> s))
-                .toList();
+        return rows.stream().map(Row::server).distinct().sorted(SERVER_ORDER).toList();
     }
+
+    /** Models by name, then the baseline, then the other reference servers by name. */
+    public static final Comparator<String> SERVER_ORDER = Comparator.comparing(Servers::isReference)
+            .thenComparing(s -> !s.equals(Servers.BASELINE))
+            .thenComparing(s -> s);
 
     public List<Integer> connectionCounts() {
         return rows.stream().map(Row::connections).distinct().sorted().toList();

@@ -1,6 +1,5 @@
 package dev.reactorworkbench.comparisonbench.report;
 
-import dev.reactorworkbench.comparisonbench.jmh.Servers;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -98,9 +97,7 @@ public final class ReportBuilder {
             CategoryChart chart = chart("Memory per idle connection", "server", "KiB per connection");
             chart.getStyler().setXAxisLabelRotation(35);
             List<String> x = memory.rows().stream().map(MemoryResults.Row::server).distinct()
-                    .sorted((a, b) -> Boolean.compare(Servers.isReference(a), Servers.isReference(b)) != 0
-                            ? Boolean.compare(Servers.isReference(a), Servers.isReference(b)) : a.compareTo(b))
-                    .toList();
+                    .sorted(BenchResults.SERVER_ORDER).toList();
             for (int n : memory.rows().stream().map(MemoryResults.Row::connections).distinct().sorted().toList()) {
                 List<Double> heap = new ArrayList<>();
                 List<Double> rss = new ArrayList<>();
