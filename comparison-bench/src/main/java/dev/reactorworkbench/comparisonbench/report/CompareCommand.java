@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,14 @@ public final class CompareCommand implements Callable<Integer> {
         Path jmhJson = resultsDir.resolve("jmh.json");
         Path log = resultsDir.resolve("jmh.log");
         Files.deleteIfExists(jmhJson);
-        List<String> failed = sweep.run(jmhJson, log, terminal);
+        List<String> failed;
+        try (LoadAverageSampler sampler = new LoadAverageSampler(Duration.ofSeconds(10))) {
+            failed = sweep.run(jmhJson, log, terminal);
+            machine.put("loadAverageDuringBenchmark", sampler.summary());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
         machine.put("loadAverageAtEnd", Machine.loadAverage());
         if (!Files.exists(jmhJson)) {
             err.println("compare: JMH wrote no results (see " + log + ")");

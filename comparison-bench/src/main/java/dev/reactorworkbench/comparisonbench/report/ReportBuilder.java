@@ -45,7 +45,7 @@ public final class ReportBuilder {
         written.add(md);
         List<Path> svgs = writeCharts(charts);
         written.addAll(svgs);
-        Files.writeString(md, markdown());
+        Files.writeString(md, markdown(svgs.stream().map(f -> dir.relativize(f).toString().replace('\\', '/')).toList()));
         Files.writeString(index, html(dir, svgs));
         return written;
     }
@@ -149,6 +149,38 @@ public final class ReportBuilder {
         return b.toString();
     }
 
+    /**
+     * One table per payload and work, one row per server, one group of columns per connection
+     * count: msgs/s, p99 and the ratio to netty-nio side by side.
+     */
+    public String summaryTables() {
+        StringBuilder b = new StringBuilder();
+        List<Integer> counts = results.connectionCounts();
+        for (int payload : results.payloads()) {
+            for (int work : results.works()) {
+                b.append(String.format(Locale.ROOT, "%n#### payload %d B, work %d us%n%n| server |", payload, work));
+                for (int c : counts) {
+                    b.append(String.format(Locale.ROOT, " %d conns: msgs/s | p99 | vs netty-nio |", c));
+                }
+                b.append("\n|---|").append("---:|---:|---:|".repeat(counts.size())).append('\n');
+                for (String server : results.servers()) {
+                    b.append("| ").append(server).append(" |");
+                    for (int c : counts) {
+                        BenchResults.Row r = results.find(server, c, payload, work).orElse(null);
+                        if (r == null) {
+                            b.append(" - | - | - |");
+                        } else {
+                            b.append(' ').append(rate(r.msgsPerSec())).append(" | ").append(micros(r.p99Us()))
+                                    .append(" | ").append(ratio(results.ratioToBaseline(r))).append(" |");
+                        }
+                    }
+                    b.append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** The memory table in Markdown, or an empty string without memory results. */
     public String memoryTable() {
         if (memory == null || memory.rows().isEmpty()) {
@@ -165,6 +197,11 @@ public final class ReportBuilder {
     }
 
     String markdown() {
+        return markdown(List.of());
+    }
+
+    /** The Markdown report; {@code charts} (relative to the report) are shown at the end. */
+    String markdown(List<String> charts) {
         StringBuilder b = new StringBuilder("# Reactor Workbench: benchmark results\n\n");
         b.append(machineMarkdown()).append('\n');
         b.append("## Throughput and latency\n\n");
@@ -172,6 +209,9 @@ public final class ReportBuilder {
         b.append("msgs/s: checked echo replies per second (JMH score); p50/p99: round-trip latency per request, "
                 + "closed loop, one request in flight per connection; vs netty-nio: msgs/s divided by netty-nio's "
                 + "under the same load; threads: platform threads the server ran (virtual threads not counted).\n\n");
+        b.append("### Summary\n");
+        b.append(summaryTables());
+        b.append("\n### Every row\n\n");
         b.append(markdownTable());
         String mem = memoryTable();
         if (!mem.isEmpty()) {
@@ -179,6 +219,12 @@ public final class ReportBuilder {
             b.append("Heap after GC and RSS of the server's own process, with N idle connections minus without, divided "
                     + "by N; the connections are held by a separate client process.\n\n");
             b.append(mem);
+        }
+        if (!charts.isEmpty()) {
+            b.append("\n## Charts\n\n");
+            for (String chart : charts) {
+                b.append("![").append(chart).append("](").append(chart).append(")\n\n");
+            }
         }
         return b.toString();
     }
