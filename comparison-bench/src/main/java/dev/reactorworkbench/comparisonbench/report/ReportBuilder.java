@@ -1,5 +1,6 @@
 package dev.reactorworkbench.comparisonbench.report;
 
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -129,6 +130,11 @@ public final class ReportBuilder {
         VectorGraphicsEncoder.saveVectorGraphic(chart, file.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         if (!Files.exists(file)) {
             throw new IOException("XChart did not write " + file);
+        }
+        // A PNG beside each SVG on request (-Dworkbench.report.png=true), to look at a chart
+        // where no SVG viewer is at hand.
+        if (Boolean.getBoolean("workbench.report.png")) {
+            BitmapEncoder.saveBitmap(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
         return file;
     }
