@@ -82,7 +82,7 @@ class WorkbenchTest {
         int code = run("serve", TestOnlyModel.NAME, "--port", "70000");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err()).contains("port must be in 0..65535, was 70000");
+        assertThat(err()).contains("--port must be in 0..65535, was 70000");
     }
 
     @Test

@@ -197,7 +197,7 @@ class MultiReactorModelTest {
         Output bad = launch(new MultiReactorModel(), "--port", "0", "--balance", "fastest");
         assertThat(bad.code).isEqualTo(Launcher.USAGE);
         assertThat(bad.err.lines()).containsExactly(
-                "multi-reactor: balance must be round-robin or least-connections, was 'fastest'");
+                "multi-reactor: --balance must be round-robin or least-connections, was 'fastest'");
     }
 
     @Test

@@ -72,8 +72,9 @@ public final class Launcher {
         }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        CommandLine.ParseResult parsed;
         try {
-            cli.parseArgs(args);
+            parsed = cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             err.println(model.name() + ": " + e.getMessage());
             err.println("try '" + model.name() + " --help'");
@@ -97,11 +98,11 @@ public final class Launcher {
                     .idleTimeout(parseDuration(common.idleTimeout))
                     .maxConnections(common.maxConnections)
                     .backlog(common.backlog)
-                    .writeWaterMarks(common.lowWater, common.highWater);
+                    .writeWaterMarks(lowWater(common, parsed), common.highWater);
             modelOptions.forEach((name, o) -> b.option(name, o.getValue()));
             config = b.build();
         } catch (IllegalArgumentException e) {
-            err.println(model.name() + ": " + e.getMessage());
+            err.println(model.name() + ": " + inFlagTerms(e.getMessage(), modelOptions.keySet()));
             return USAGE;
         }
 
@@ -113,7 +114,7 @@ public final class Launcher {
             err.println("port " + config.port() + " is in use; pick another with --port");
             return USAGE;
         } catch (IllegalArgumentException e) {
-            err.println(model.name() + ": " + e.getMessage());
+            err.println(model.name() + ": " + inFlagTerms(e.getMessage(), modelOptions.keySet()));
             return USAGE;
         } catch (UnsupportedOperationException e) {
             // e.g. SO_REUSEPORT missing on this platform: the message says it all, no class name
@@ -203,6 +204,43 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The low water mark: as given, or, when only {@code --high-water} was given and it is not
+     * above the default low mark, half of it, so lowering one flag does not demand the other.
+     */
+    static int lowWater(CommonOptions common, CommandLine.ParseResult parsed) {
+        if (!parsed.hasMatchedOption("--low-water") && common.lowWater >= common.highWater) {
+            return common.highWater / 2;
+        }
+        return common.lowWater;
+    }
+
+    /**
+     * Config fields and model options as the user typed them: "maxFrameLength must be ..." becomes
+     * "--max-frame must be ...", "balance must be ..." becomes "--balance must be ...".
+     */
+    private static final Map<String, String> FLAG_OF_FIELD = Map.of(
+            "maxFrameLength", "--max-frame",
+            "idleTimeout", "--idle-timeout",
+            "maxConnections", "--max-connections",
+            "writeHighWaterMark", "--high-water",
+            "writeLowWaterMark", "--low-water",
+            "threads", "--threads",
+            "backlog", "--backlog",
+            "port", "--port",
+            "host", "--host",
+            "work", "--work");
+
+    static String inFlagTerms(String message, java.util.Set<String> modelOptions) {
+        if (message == null) {
+            return "invalid value";
+        }
+        int space = message.indexOf(' ');
+        String first = space < 0 ? message : message.substring(0, space);
+        String flag = modelOptions.contains(first) ? "--" + first : FLAG_OF_FIELD.get(first);
+        return flag == null ? message : flag + message.substring(first.length());
+    }
+
     private static void closeQuietly(RunningServer server, PrintStream err) {
         try {
             server.close();
@@ -242,7 +280,7 @@ public final class Launcher {
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+            throw new IllegalArgumentException("--idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

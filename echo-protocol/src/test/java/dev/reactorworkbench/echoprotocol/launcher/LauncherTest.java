@@ -76,15 +76,24 @@ class LauncherTest {
         assertThat(model.started).as("--help starts nothing").isEmpty();
     }
 
+    @Test
+    @DisplayName("lowering only --high-water below the default low mark puts the low mark at half of it")
+    void highWaterAloneMovesTheLowMark() {
+        assertThat(executeAndStop("--high-water", "1000")).isZero();
+        assertThat(model.started.getFirst().writeHighWaterMark()).isEqualTo(1000);
+        assertThat(model.started.getFirst().writeLowWaterMark()).isEqualTo(500);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "--port         | abc      | '--port'",
-            "--port         | 70000    | port must be in 0..65535, was 70000",
-            "--idle-timeout | 5x       | idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
+            "--port         | 70000    | --port must be in 0..65535, was 70000",
+            "--idle-timeout | 5x       | --idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
             "--codec        | resp     | unknown codec 'resp'",
-            "--work         | -1       | work must be in 0..1000000 microseconds, was -1",
-            "--max-frame    | 0        | maxFrameLength must be in 1..67108864, was 0",
-            "--high-water   | 1000     | writeLowWaterMark must be in 0..999, was 32768",
+            "--work         | -1       | --work must be in 0..1000000 microseconds, was -1",
+            "--max-frame    | 0        | --max-frame must be in 1..67108864, was 0",
+            "--high-water   | 0        | --high-water must be in 1..268435456, was 0",
+            "--low-water    | 65536    | --low-water must be in 0..65535, was 65536",
             "--bogus        | 1        | Unknown option",
     })
     @DisplayName("a bad flag or flag value is a clear message and exit code 2, and starts nothing")
@@ -117,7 +126,7 @@ class LauncherTest {
     void startFailures() {
         model.failWith = new IllegalArgumentException("flavour must be plain or spicy, was 'sour'");
         assertThat(executeAndStop("--port", "0", "--flavour", "sour")).isEqualTo(Launcher.USAGE);
-        assertThat(err()).contains("fake: flavour must be plain or spicy, was 'sour'");
+        assertThat(err()).contains("fake: --flavour must be plain or spicy, was 'sour'");
 
         model.failWith = new IOException("no file descriptors left");
         assertThat(executeAndStop("--port", "0")).isEqualTo(1);
@@ -239,7 +248,7 @@ class LauncherTest {
     void parseDurationRejects(String text) {
         assertThatThrownBy(() -> Launcher.parseDuration(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+                .hasMessage("--idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
     }
 
     @Test
