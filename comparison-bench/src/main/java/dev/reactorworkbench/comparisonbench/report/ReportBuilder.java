@@ -3,8 +3,12 @@ package dev.reactorworkbench.comparisonbench.report;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.colors.XChartSeriesColors;
+
+import java.awt.Color;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +24,11 @@ import java.util.Map;
  * the docs can embed them:
  * <ul>
  *   <li>{@code throughput-p{payload}-w{work}.svg}: msgs/s by connections, one bar per server;</li>
- *   <li>{@code latency-c{connections}-p{payload}-w{work}.svg}: p50, p99, p99.9 per server;</li>
- *   <li>{@code memory.svg}: heap and RSS per idle connection, per server and count.</li>
+ *   <li>{@code latency-c{connections}-p{payload}-w{work}.svg}: p50, p99 and p99.9, one bar per server;</li>
+ *   <li>{@code memory.svg}: heap and RSS per idle connection at each count, one bar per server.</li>
+ * </ul>
+ * A server has the same colour in every chart.
+ * <ul>
  * </ul>
  */
 public final class ReportBuilder {
@@ -56,6 +63,14 @@ public final class ReportBuilder {
     List<Path> writeCharts(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<String> servers = results.servers();
+        // One colour per server, the same in every chart.
+        List<String> everyServer = new ArrayList<>(servers);
+        if (memory != null) {
+            memory.rows().stream().map(MemoryResults.Row::server).filter(s -> !everyServer.contains(s)).forEach(everyServer::add);
+        }
+        everyServer.sort(BenchResults.SERVER_ORDER);
+
+        // 1. Throughput by connections, one bar per server.
         for (int payload : results.payloads()) {
             for (int work : results.works()) {
                 CategoryChart chart = chart("Throughput, payload " + payload + " B, work " + work + " us",
@@ -67,12 +82,14 @@ public final class ReportBuilder {
                         y.add(results.find(server, c, payload, work).map(BenchResults.Row::msgsPerSec).orElse(0.0));
                     }
                     if (y.stream().anyMatch(v -> v > 0)) {
-                        chart.addSeries(server, x, y);
+                        add(chart, everyServer, server, x, y);
                     }
                 }
                 files.add(save(chart, dir, "throughput-p" + payload + "-w" + work));
             }
         }
+        // 2. Latency percentiles, one bar per server.
+        List<String> percentiles = List.of("p50", "p99", "p99.9");
         for (int payload : results.payloads()) {
             for (int work : results.works()) {
                 for (int c : results.connectionCounts()) {
@@ -83,44 +100,62 @@ public final class ReportBuilder {
                     if (rows.isEmpty()) {
                         continue;
                     }
-                    CategoryChart chart = chart("Latency, " + c + " connections, payload " + payload + " B, work "
-                            + work + " us", "server", "microseconds");
-                    chart.getStyler().setXAxisLabelRotation(35);
-                    List<String> x = rows.stream().map(BenchResults.Row::server).toList();
-                    chart.addSeries("p50", x, rows.stream().map(BenchResults.Row::p50Us).toList());
-                    chart.addSeries("p99", x, rows.stream().map(BenchResults.Row::p99Us).toList());
-                    chart.addSeries("p99.9", x, rows.stream().map(BenchResults.Row::p999Us).toList());
+                    CategoryChart chart = chart("Latency, " + c + " connection" + (c == 1 ? "" : "s") + ", payload "
+                            + payload + " B, work " + work + " us", "percentile", "microseconds");
+                    for (BenchResults.Row r : rows) {
+                        add(chart, everyServer, r.server(), percentiles, List.of(r.p50Us(), r.p99Us(), r.p999Us()));
+                    }
                     files.add(save(chart, dir, "latency-c" + c + "-p" + payload + "-w" + work));
                 }
             }
         }
+        // 3. Memory per idle connection, one bar per server.
         if (memory != null && !memory.rows().isEmpty()) {
-            CategoryChart chart = chart("Memory per idle connection", "server", "KiB per connection");
-            chart.getStyler().setXAxisLabelRotation(35);
-            List<String> x = memory.rows().stream().map(MemoryResults.Row::server).distinct()
-                    .sorted(BenchResults.SERVER_ORDER).toList();
-            for (int n : memory.rows().stream().map(MemoryResults.Row::connections).distinct().sorted().toList()) {
-                List<Double> heap = new ArrayList<>();
-                List<Double> rss = new ArrayList<>();
-                for (String s : x) {
+            CategoryChart chart = chart("Memory per idle connection", "", "KiB per connection");
+            List<Integer> counts = memory.rows().stream().map(MemoryResults.Row::connections).distinct().sorted().toList();
+            List<String> x = new ArrayList<>();
+            for (int n : counts) {
+                x.add(String.format(Locale.ROOT, "heap, %,d conns", n));
+                x.add(String.format(Locale.ROOT, "RSS, %,d conns", n));
+            }
+            for (String server : everyServer) {
+                List<Double> y = new ArrayList<>();
+                boolean any = false;
+                for (int n : counts) {
                     MemoryResults.Row r = memory.rows().stream()
-                            .filter(m -> m.server().equals(s) && m.connections() == n).findFirst().orElse(null);
-                    heap.add(r == null ? 0 : Math.max(0, r.heapPerConnection() / 1024));
-                    rss.add(r == null ? 0 : Math.max(0, r.rssPerConnection() / 1024));
+                            .filter(m -> m.server().equals(server) && m.connections() == n).findFirst().orElse(null);
+                    any |= r != null;
+                    y.add(r == null ? 0 : Math.max(0, r.heapPerConnection() / 1024));
+                    y.add(r == null ? 0 : Math.max(0, r.rssPerConnection() / 1024));
                 }
-                chart.addSeries(String.format(Locale.ROOT, "heap, %,d conns", n), x, heap);
-                chart.addSeries(String.format(Locale.ROOT, "RSS, %,d conns", n), x, rss);
+                if (any) {
+                    add(chart, everyServer, server, x, y);
+                }
             }
             files.add(save(chart, dir, "memory"));
         }
         return files;
     }
 
+    private static final Color[] PALETTE = new XChartSeriesColors().getSeriesColors();
+
+    /** Adds {@code server}'s bars in its own colour, fixed by its place among every server. */
+    private static void add(CategoryChart chart, List<String> everyServer, String server, List<String> x, List<Double> y) {
+        CategorySeries series = chart.addSeries(server, x, y);
+        int i = Math.max(0, everyServer.indexOf(server));
+        Color color = PALETTE[i % PALETTE.length];
+        if (i >= PALETTE.length) {
+            color = color.darker(); // a second round of the palette, told apart by shade
+        }
+        series.setFillColor(color);
+        series.setLineColor(color);
+    }
+
     private static CategoryChart chart(String title, String xTitle, String yTitle) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setOverlapped(false);
         return chart;
     }
@@ -147,9 +182,9 @@ public final class ReportBuilder {
         b.append("| server | threads | connections | payload | work | msgs/s | p50 | p99 | vs netty-nio |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResults.Row r : results.sortedRows()) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d B | %d us | %s | %s | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d B | %d us | %s%s | %s | %s | %s |%n",
                     r.server(), r.serverThreads() > 0 ? String.valueOf(r.serverThreads()) : "?", r.connections(),
-                    r.payload(), r.work(), rate(r.msgsPerSec()), micros(r.p50Us()), micros(r.p99Us()),
+                    r.payload(), r.work(), rate(r.msgsPerSec()), error(r.msgsError()), micros(r.p50Us()), micros(r.p99Us()),
                     ratio(results.ratioToBaseline(r))));
         }
         return b.toString();
@@ -212,7 +247,8 @@ public final class ReportBuilder {
         b.append(machineMarkdown()).append('\n');
         b.append("## Throughput and latency\n\n");
         b.append(threadSplit()).append("\n\n");
-        b.append("msgs/s: checked echo replies per second (JMH score); p50/p99: round-trip latency per request, "
+        b.append("msgs/s: checked echo replies per second (JMH score; in the full table ± JMH's 99.9% error over the "
+                + "measured iterations); p50/p99: round-trip latency per request, "
                 + "closed loop, one request in flight per connection; vs netty-nio: msgs/s divided by netty-nio's "
                 + "under the same load; threads: platform threads the server ran (virtual threads not counted).\n\n");
         b.append("### Summary\n");
@@ -242,11 +278,11 @@ public final class ReportBuilder {
             b.append("Machine: not recorded (the results file is JMH's bare JSON).\n");
         } else {
             b.append("| machine | |\n|---|---|\n");
-            machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(String.valueOf(v).replace("|", "/")).append(" |\n"));
+            machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(display(v).replace("|", "/")).append(" |\n"));
         }
         if (!results.settings().isEmpty()) {
             b.append("\n| run settings | |\n|---|---|\n");
-            results.settings().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(String.valueOf(v).replace("|", "/")).append(" |\n"));
+            results.settings().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(display(v).replace("|", "/")).append(" |\n"));
         }
         return b.toString();
     }
@@ -270,12 +306,12 @@ public final class ReportBuilder {
             b.append("<p>Not recorded (the results file is JMH's bare JSON).</p>\n");
         } else {
             b.append("<table>\n");
-            machine.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(String.valueOf(v))).append("</td></tr>\n"));
+            machine.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(display(v))).append("</td></tr>\n"));
             b.append("</table>\n");
         }
         if (!results.settings().isEmpty()) {
             b.append("<h2>Run settings</h2>\n<table>\n");
-            results.settings().forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(String.valueOf(v))).append("</td></tr>\n"));
+            results.settings().forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(display(v))).append("</td></tr>\n"));
             b.append("</table>\n");
         }
         b.append("<h2>Throughput</h2>\n<p>").append(esc(threadSplit())).append("</p>\n");
@@ -329,6 +365,19 @@ public final class ReportBuilder {
     }
 
     // --- formatting --------------------------------------------------------------------------
+
+    /** A value read from JSON: whole numbers without a fraction (JSON numbers come back as doubles). */
+    static String display(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return String.valueOf(d.longValue());
+        }
+        return String.valueOf(value);
+    }
+
+    /** JMH's 99.9% error of a score, or "" when it has none (too few iterations). */
+    static String error(double error) {
+        return Double.isNaN(error) || error <= 0 ? "" : String.format(Locale.ROOT, " ± %,.0f", error);
+    }
 
     static String rate(double msgsPerSec) {
         return Double.isNaN(msgsPerSec) ? "?" : String.format(Locale.ROOT, "%,.0f", msgsPerSec);
