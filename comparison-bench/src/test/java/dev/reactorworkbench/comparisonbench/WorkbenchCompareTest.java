@@ -43,7 +43,7 @@ class WorkbenchCompareTest {
 
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("[  1/1").contains("thread split:")
-                .containsPattern("\\| single-thread-reactor \\| 1 \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\|")
+                .containsPattern("\\| single-thread-reactor \\| 1 \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\([0-9,]+-[0-9,]+\\) \\|")
                 .contains("compare took");
         assertThat(Files.readString(results.resolve("results.json"))).contains("\"machine\"").contains("\"cores\"")
                 .contains("\"threadSplit\"").contains("EchoBenchmark.echo");

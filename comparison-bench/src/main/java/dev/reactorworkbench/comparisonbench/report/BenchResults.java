@@ -28,11 +28,13 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
      *
      * @param msgsPerSec    JMH's primary score: checked replies per second
      * @param msgsError     JMH's 99.9% error of it, NaN when it has too few iterations
+     * @param msgsMin       the lowest measured iteration's msgs/s (NaN when JMH's raw data is absent)
+     * @param msgsMax       the highest
      * @param p50Us         latency percentiles in microseconds (NaN when not recorded)
      * @param serverThreads platform threads the server ran (0 when not recorded)
      */
     public record Row(String server, int connections, int payload, int work, double msgsPerSec, double msgsError,
-                      double p50Us, double p90Us, double p99Us, double p999Us, double maxUs,
+                      double msgsMin, double msgsMax, double p50Us, double p90Us, double p99Us, double p999Us, double maxUs,
                       int serverThreads, int clientThreads) {
 
         /** The load this row ran under: rows with the same key are compared. */
@@ -74,6 +76,7 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
                     Integer.parseInt((String) params.get("payload")),
                     Integer.parseInt((String) params.get("work")),
                     number(primary.get("score")), number(primary.get("scoreError")),
+                    rawExtreme(primary, true), rawExtreme(primary, false),
                     score(secondary, "p50"), score(secondary, "p90"), score(secondary, "p99"),
                     score(secondary, "p99.9"), score(secondary, "max"),
                     (int) zeroIfNaN(score(secondary, "server.threads")),
@@ -135,6 +138,25 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
         m.put("settings", settings);
         m.put("jmh", jmh);
         return m;
+    }
+
+    /** The smallest (or largest) of JMH's per-iteration scores ({@code rawData}: one list per fork). */
+    private static double rawExtreme(Map<String, Object> metric, boolean min) {
+        if (!(metric.get("rawData") instanceof List<?> forks)) {
+            return Double.NaN;
+        }
+        double best = Double.NaN;
+        for (Object fork : forks) {
+            if (fork instanceof List<?> iterations) {
+                for (Object v : iterations) {
+                    double d = number(v);
+                    if (!Double.isNaN(d) && (Double.isNaN(best) || (min ? d < best : d > best))) {
+                        best = d;
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     private static double score(Map<String, Object> secondary, String name) {

@@ -184,7 +184,7 @@ public final class ReportBuilder {
         for (BenchResults.Row r : results.sortedRows()) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d B | %d us | %s%s | %s | %s | %s |%n",
                     r.server(), r.serverThreads() > 0 ? String.valueOf(r.serverThreads()) : "?", r.connections(),
-                    r.payload(), r.work(), rate(r.msgsPerSec()), error(r.msgsError()), micros(r.p50Us()), micros(r.p99Us()),
+                    r.payload(), r.work(), rate(r.msgsPerSec()), range(r.msgsMin(), r.msgsMax()), micros(r.p50Us()), micros(r.p99Us()),
                     ratio(results.ratioToBaseline(r))));
         }
         return b.toString();
@@ -247,8 +247,8 @@ public final class ReportBuilder {
         b.append(machineMarkdown()).append('\n');
         b.append("## Throughput and latency\n\n");
         b.append(threadSplit()).append("\n\n");
-        b.append("msgs/s: checked echo replies per second (JMH score; in the full table ± JMH's 99.9% error over the "
-                + "measured iterations); p50/p99: round-trip latency per request, "
+        b.append("msgs/s: checked echo replies per second (JMH score, the mean of the measured iterations; in "
+                + "brackets in the full table, the lowest and highest iteration); p50/p99: round-trip latency per request, "
                 + "closed loop, one request in flight per connection; vs netty-nio: msgs/s divided by netty-nio's "
                 + "under the same load; threads: platform threads the server ran (virtual threads not counted).\n\n");
         b.append("### Summary\n");
@@ -374,9 +374,9 @@ public final class ReportBuilder {
         return String.valueOf(value);
     }
 
-    /** JMH's 99.9% error of a score, or "" when it has none (too few iterations). */
-    static String error(double error) {
-        return Double.isNaN(error) || error <= 0 ? "" : String.format(Locale.ROOT, " ± %,.0f", error);
+    /** The range of the measured iterations, e.g. {@code " (27,900-31,200)"}, or "" without raw data. */
+    static String range(double min, double max) {
+        return Double.isNaN(min) || Double.isNaN(max) ? "" : String.format(Locale.ROOT, " (%,.0f-%,.0f)", min, max);
     }
 
     static String rate(double msgsPerSec) {

@@ -66,9 +66,9 @@ class ReportBuilderTest {
                 .contains("fixture: server and client share 2 cores")
                 .contains("1.50x").contains("0.80x");
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).contains("| single-thread-reactor | 1 | 64 | 64 B | 0 us | 30,000 | 1.00 ms | 2.50 ms | 1.50x |")
-                .contains("| single-thread-reactor | 1 | 1024 | 64 B | 0 us | 20,000 | 40.00 ms | 120.00 ms | 0.80x |")
-                .contains("| netty-nio | 3 | 64 | 64 B | 0 us | 20,000 | 1.50 ms | 4.00 ms | 1.00x |")
+        assertThat(md).contains("| single-thread-reactor | 1 | 64 | 64 B | 0 us | 30,000 (29,000-31,000) | 1.00 ms | 2.50 ms | 1.50x |")
+                .contains("| single-thread-reactor | 1 | 1024 | 64 B | 0 us | 20,000 (20,000-20,000) | 40.00 ms | 120.00 ms | 0.80x |")
+                .contains("| netty-nio | 3 | 64 | 64 B | 0 us | 20,000 (20,000-20,000) | 1.50 ms | 4.00 ms | 1.00x |")
                 .contains("| netty-nio | 1,000 | 2,100 B | 1,400 B | 7 | 9 |")
                 .contains("| single-thread-reactor | 30,000 | 2.50 ms | 1.50x | 20,000 | 120.00 ms | 0.80x |")
                 .contains("![charts/memory.svg](charts/memory.svg)");
