@@ -37,7 +37,7 @@ import java.util.concurrent.CountDownLatch;
         footer = {"",
                 "Examples:",
                 "  ./workbench compare --quick          every model vs Netty, a few seconds each; prints the table, writes the report",
-                "  ./workbench compare                  the full JMH sweep and the memory scenario (about 35 minutes on 2 cores)",
+                "  ./workbench compare                  the full JMH sweep and the memory scenario (about 25 minutes on 2 cores)",
                 "  ./workbench report target/results/results.json --memory target/results/memory.json",
                 "  ./workbench models",
                 "  ./workbench serve MODEL --codec line --port 7000",

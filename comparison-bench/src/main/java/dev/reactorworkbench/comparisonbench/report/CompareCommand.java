@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         description = {"Benchmark every model against the Netty reference servers, write the report, print the table.",
                 "--quick: one load per server (64 connections, 64 B, no work), a few seconds each: under 3 minutes on 2 cores.",
                 "Without --quick: the full JMH sweep (connections 1/64/1024 x payload 64/4096 B x work 0/20 us) and the",
-                "memory scenario (1,000 and 10,000 idle connections per server): about 35 minutes on 2 cores."},
+                "memory scenario (1,000 and 10,000 idle connections per server): about 25 minutes on 2 cores."},
         footer = {"", "Examples:", "  ./workbench compare --quick", "  ./workbench compare",
                 "  ./workbench compare --quick --servers single-thread-reactor,netty-nio"})
 public final class CompareCommand implements Callable<Integer> {
