@@ -1,0 +1,11 @@
+package dev.reactorworkbench.threadperconnection;
+
+import dev.reactorworkbench.conformancekit.ConformanceKit;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
+
+class VirtualThreadPerConnectionConformanceTest extends ConformanceKit {
+    @Override
+    protected ServerModel model() {
+        return new VirtualThreadPerConnectionModel();
+    }
+}
