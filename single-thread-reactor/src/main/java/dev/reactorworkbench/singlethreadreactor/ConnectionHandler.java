@@ -43,12 +43,14 @@ public final class ConnectionHandler {
     private int interestOps = SelectionKey.OP_READ;
     private long inFlightBytes;     // frames handed to another thread whose replies have not come back
     private boolean readPaused;     // backpressure: owes more than the high water mark
+    private boolean readSuspended;  // backpressure asked by the model (e.g. its worker queue is full)
     private boolean writeBlocked;   // the socket buffer was full at the last flush: OP_WRITE is on
     private boolean inputClosed;    // peer half-closed, or the server is draining: read no more
     private boolean flushQueued;    // already in the reactor's list of connections to flush this turn
     private boolean closed;
     private long lastActivityNanos;
     private TimerWheel.Timeout idleTimer;
+    private Object attachment;      // whatever the model's FrameProcessor keeps per connection
 
     ConnectionHandler(Reactor reactor, SocketChannel channel, SelectionKey key, ServerConfig config, ServerStats stats,
                       FrameProcessor processor) {
@@ -75,7 +77,7 @@ public final class ConnectionHandler {
     void onReadable() {
         ByteBuffer buffer = reactor.readBuffer(); // shared by every connection of this reactor
         int budget = READ_BUDGET;
-        while (budget > 0 && !readPaused && !inputClosed && !closed) {
+        while (budget > 0 && !readPaused && !readSuspended && !inputClosed && !closed) {
             buffer.clear();
             int n;
             try {
@@ -127,10 +129,7 @@ public final class ConnectionHandler {
         }
         outbound.add(codec.encode(reply));
         stats.messageOut();
-        if (!flushQueued) {
-            flushQueued = true;
-            reactor.flushLater(this);
-        }
+        queueFlush();
         updateInterest();
     }
     // end::send[]
@@ -142,14 +141,54 @@ public final class ConnectionHandler {
         updateInterest();
     }
 
-    /** The reply to a frame of {@code bytes} came back (call before {@link #send}). */
+    /**
+     * The work on a frame of {@code bytes} is over (its reply, if any, goes through {@link #send},
+     * before or after this call). The close check of a half-closed connection waits for the
+     * end-of-turn flush, so the order of the two calls does not matter.
+     */
     public void workFinished(int bytes) {
         inFlightBytes -= bytes;
         stats.outboundPending(-bytes);
         if (!closed) {
             updateInterest();
-            closeIfDone();
+            queueFlush();
         }
+    }
+
+    private void queueFlush() {
+        if (!flushQueued) {
+            flushQueued = true;
+            reactor.flushLater(this);
+        }
+    }
+
+    /**
+     * Stops reading this connection, whatever its water marks say, until {@link #resumeReading()}:
+     * for backpressure a model applies itself, e.g. when its worker queue is full. Frames already
+     * read still reach the {@link FrameProcessor}; none is dropped.
+     */
+    public void suspendReading() {
+        readSuspended = true;
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /** Undoes {@link #suspendReading()}; the water marks and a closed input still apply. */
+    public void resumeReading() {
+        readSuspended = false;
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /** Per-connection state of the model's {@link FrameProcessor}, like {@link SelectionKey#attach}. */
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    public Object attachment() {
+        return attachment;
     }
 
     // tag::flush[]
@@ -183,7 +222,7 @@ public final class ConnectionHandler {
         } else if (readPaused && owed <= lowWaterMark) {
             readPaused = false;  // it caught up: read again
         }
-        int ops = (readPaused || inputClosed ? 0 : SelectionKey.OP_READ)
+        int ops = (readPaused || readSuspended || inputClosed ? 0 : SelectionKey.OP_READ)
                 | (writeBlocked ? SelectionKey.OP_WRITE : 0);
         if (ops != interestOps && key.isValid()) {
             interestOps = ops;
@@ -231,7 +270,7 @@ public final class ConnectionHandler {
     }
 
     /** Closes at once, dropping whatever is still queued. Idempotent. */
-    void close() {
+    public void close() {
         if (closed) {
             return;
         }

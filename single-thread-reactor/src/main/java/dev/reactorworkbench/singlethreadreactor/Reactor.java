@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The dispatch loop: one thread, one {@link Selector}, every connection it owns. Each turn it
@@ -55,6 +56,7 @@ public final class Reactor {
     private final TimerWheel timers;
     private final long idleTimeoutNanos;
     private final List<Acceptor> acceptors = new ArrayList<>(1);
+    private final Consumer<SelectionKey> dispatcher = this::dispatch; // one object, not one per turn
     private long now = System.nanoTime();
     private long drainDeadline;
 
@@ -156,9 +158,9 @@ public final class Reactor {
             while (!stopping || !drained()) {
                 // 1. Wait for readiness, but not past the next timer tick, and not at all if tasks wait.
                 if (tasks.isEmpty()) {
-                    selector.select(this::dispatch, selectTimeoutMillis());
+                    selector.select(dispatcher, selectTimeoutMillis());
                 } else {
-                    selector.selectNow(this::dispatch);
+                    selector.selectNow(dispatcher);
                 }
                 // (dispatch ran for each ready key: accept, read+decode+process, or write)
                 now = System.nanoTime();

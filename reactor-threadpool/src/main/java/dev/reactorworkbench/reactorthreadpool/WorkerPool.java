@@ -1,0 +1,82 @@
+package dev.reactorworkbench.reactorthreadpool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The worker threads of Doug Lea's "Worker Thread Pools" slide: {@code worker-0 .. worker-N-1},
+ * taking work from one shared run queue. What they run is a connection's
+ * {@link WorkerHandOff.SerialQueue}, never a bare frame, and a connection is in the run queue at
+ * most once; so the run queue holds at most one entry per connection, and the bound on frames
+ * waiting for a worker lives in {@link WorkerHandOff}.
+ *
+ * <p>Workers never touch a channel, a selection key or a connection's state: what they produce
+ * goes back to the reactor as a task (see {@link WorkerHandOff}).
+ */
+final class WorkerPool {
+
+    private final BlockingQueue<Runnable> runQueue = new LinkedBlockingQueue<>(); // the reactor and workers add, workers take
+    private final List<Thread> workers;
+    private volatile boolean shutdown; // set by the thread closing the server, read by every worker
+
+    /** Creates {@code size} workers; none runs before {@link #start()}. */
+    WorkerPool(int size) {
+        List<Thread> threads = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            threads.add(Thread.ofPlatform().name("worker-" + i).unstarted(this::runWorker));
+        }
+        this.workers = List.copyOf(threads);
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+    }
+
+    int size() {
+        return workers.size();
+    }
+
+    /** Safe from any thread; never blocks (the queue's length is bounded by the connection count). */
+    void submit(Runnable work) {
+        runQueue.add(work);
+    }
+
+    // tag::worker[]
+    private void runWorker() {
+        while (!shutdown) {
+            Runnable work;
+            try {
+                work = runQueue.take(); // 1. wait for a connection with frames to run
+            } catch (InterruptedException e) {
+                return;                 // shutdownAndJoin(): the reactor has drained, nothing is owed
+            }
+            work.run();                 // 2. run a batch of its frames (which hands the replies back)
+        }
+    }
+    // end::worker[]
+
+    /**
+     * Stops every worker and waits until each has ended. Runs after the reactor has drained, so
+     * every reply still owed was already written; whatever is left in the run queue belongs to
+     * connections that are closed, and is dropped.
+     */
+    void shutdownAndJoin() {
+        shutdown = true;
+        workers.forEach(Thread::interrupt); // wakes those waiting in take(); a busy one ends after its batch
+        boolean interrupted = false;
+        for (Thread worker : workers) {
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep joining: no thread may outlive close()
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.reactorworkbench.singlethreadreactor;
+
+import dev.reactorworkbench.conformancekit.ConformanceKit;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
+
+class SingleThreadReactorConformanceTest extends ConformanceKit {
+    @Override
+    protected ServerModel model() {
+        return new SingleThreadReactorModel();
+    }
+}
