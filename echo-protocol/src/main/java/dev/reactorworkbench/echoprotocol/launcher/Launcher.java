@@ -114,6 +114,10 @@ public final class Launcher {
         } catch (IllegalArgumentException e) {
             err.println(model.name() + ": " + e.getMessage());
             return USAGE;
+        } catch (UnsupportedOperationException e) {
+            // e.g. SO_REUSEPORT missing on this platform: the message says it all, no class name
+            err.println(model.name() + ": cannot start: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println(model.name() + ": cannot start: " + e);
             return 1;
