@@ -1,0 +1,93 @@
+package dev.reactorworkbench.redis6iothreads;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An extra I/O thread, Redis's {@code IOThreadMain}: it waits for the main loop to deal it a share
+ * of clients, reads and parses them (or writes their replies), and reports back by setting its
+ * pending count to zero. It never runs the handler.
+ *
+ * <p>The hand-off is the volatile {@link #pending} count, Redis's {@code io_threads_pending[i]}:
+ * <ol>
+ *   <li>The main thread fills {@code share.clients} and sets {@code op} (plain writes, while this
+ *       thread is idle and does not look at them), then writes {@code pending = n}.</li>
+ *   <li>This thread reads {@code pending != 0}. A volatile read that sees a volatile write also
+ *       sees every write made before it, so the list, the op and the clients' state are visible.</li>
+ *   <li>This thread does the I/O, empties the list, then writes {@code pending = 0}.</li>
+ *   <li>The main thread reads {@code 0}, and with it every change this thread made to the clients
+ *       (decoded frames, EOF and error flags, what is left in the outbound queues).</li>
+ * </ol>
+ * No lock guards the clients: between the two hand-offs only one thread touches them.
+ */
+final class IoThread implements Runnable {
+
+    /**
+     * Times this thread checks for work before it parks; Redis spins a million times. Spinning makes
+     * the next phase start at once when the main loop is busy; parking stops burning a core when it
+     * is not (low load, where the main thread does all I/O itself).
+     */
+    static final int SPINS_BEFORE_PARK = 20_000;
+
+    final IoShare share;
+    private final Thread thread;
+    private volatile int pending;      // the hand-off: set by the main thread, cleared by this thread
+    private IoShare.Op op;             // written by the main thread before pending, read by this thread after
+    private volatile boolean stopping; // set once by the main thread at shutdown
+
+    IoThread(int index) {
+        this.share = new IoShare("io-thread-" + index);
+        this.thread = Thread.ofPlatform().name(share.threadName).daemon(true).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Main thread: hand this thread its filled share and wake it if it parked. */
+    void hand(IoShare.Op op) {
+        this.op = op;
+        pending = share.clients.size(); // release: publishes the list and the op (step 1)
+        LockSupport.unpark(thread);     // a no-op permit if it is still spinning
+    }
+
+    /** Main thread: true while this thread still works on its share (acquire read, step 4). */
+    boolean busy() {
+        return pending != 0;
+    }
+
+    // tag::io-thread-loop[]
+    @Override
+    public void run() {
+        while (true) {
+            // 1. Wait for a share: spin a bounded number of times, then park until the main thread
+            //    unparks us. Re-check after every wake-up: park may return spuriously.
+            int spins = 0;
+            while (pending == 0) {               // acquire read (step 2)
+                if (stopping) {
+                    return;
+                }
+                if (spins < SPINS_BEFORE_PARK) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            // 2. Read+parse or write every client dealt to us; the handler is not called here.
+            try {
+                share.runAll(op);
+            } finally {
+                // 3. Hand the clients back (release write, step 3). Always, or the main loop would spin forever.
+                pending = 0;
+            }
+        }
+    }
+    // end::io-thread-loop[]
+
+    /** Main thread, at shutdown and only between phases: end the loop and wait for the thread. */
+    void stopAndJoin() throws InterruptedException {
+        stopping = true;
+        LockSupport.unpark(thread);
+        thread.join();
+    }
+}
