@@ -93,6 +93,45 @@ public final class OutboundQueue {
         return true;
     }
 
+    /**
+     * For an asynchronous writer (a proactor), which hands buffers to the operating system and
+     * learns only later how many bytes went out: the queued buffers from the head, at most
+     * {@value #MAX_GATHER}, in a new array the caller keeps until that write completes (the
+     * channel holds on to it meanwhile). The buffers stay queued; report the completed write
+     * with {@link #written(long)}. Empty when nothing is queued.
+     */
+    public ByteBuffer[] nextBatch() {
+        if (buffers == null || buffers.isEmpty()) {
+            return new ByteBuffer[0];
+        }
+        ByteBuffer[] batch = new ByteBuffer[Math.min(buffers.size(), MAX_GATHER)];
+        int count = 0;
+        for (ByteBuffer b : buffers) {
+            batch[count++] = b;
+            if (count == batch.length) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * An asynchronous write of buffers from {@link #nextBatch()} completed, {@code n} bytes long
+     * (the channel already advanced the buffers' positions): releases those bytes and drops the
+     * buffers that are now fully written. A partial write leaves the rest at the head.
+     */
+    public void written(long n) {
+        if (n < 0 || n > pendingBytes) {
+            throw new IllegalArgumentException("written " + n + " bytes, but " + pendingBytes + " were pending");
+        }
+        if (n > 0) {
+            released(n);
+        }
+        while (buffers != null && !buffers.isEmpty() && !buffers.peekFirst().hasRemaining()) {
+            buffers.pollFirst();
+        }
+    }
+
     private void released(long written) {
         pendingBytes -= written;
         stats.outboundPending(-written);

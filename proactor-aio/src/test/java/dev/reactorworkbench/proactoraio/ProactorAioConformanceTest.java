@@ -1,0 +1,11 @@
+package dev.reactorworkbench.proactoraio;
+
+import dev.reactorworkbench.conformancekit.ConformanceKit;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
+
+class ProactorAioConformanceTest extends ConformanceKit {
+    @Override
+    protected ServerModel model() {
+        return new ProactorAioModel();
+    }
+}
