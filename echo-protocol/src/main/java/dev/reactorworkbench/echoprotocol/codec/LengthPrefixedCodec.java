@@ -1,6 +1,7 @@
 package dev.reactorworkbench.echoprotocol.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +57,9 @@ public final class LengthPrefixedCodec implements Codec {
                 // 1. Complete the length prefix, which may itself arrive a byte at a time.
                 if (headerBytes < HEADER) {
                     if (headerBytes == 0 && in.remaining() >= HEADER) {
-                        length = in.getInt() & 0xFFFF_FFFFL;
+                        // The prefix is big-endian whatever order the caller set on its buffer.
+                        int prefix = in.getInt();
+                        length = Integer.toUnsignedLong(in.order() == ByteOrder.BIG_ENDIAN ? prefix : Integer.reverseBytes(prefix));
                         headerBytes = HEADER;
                     } else {
                         length = (length << 8) | (in.get() & 0xFF);

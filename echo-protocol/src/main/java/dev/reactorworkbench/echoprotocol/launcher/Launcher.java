@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,25 +123,27 @@ public final class Launcher {
             err.println(model.name() + ": cannot start: " + e);
             return 1;
         }
-        out.printf("%s listening on %s:%d (%s); Ctrl-C to stop%n", model.name(), config.host(), server.port(), config);
-
-        // 3. Publish the stats over JMX and print a line every second until asked to stop.
+        // 3. From here on Ctrl-C closes the server gracefully. The JVM runs the hook and halts as
+        //    soon as it returns, so the hook only asks this thread to stop and waits until it has
+        //    closed the server and printed the summary: the server is closed once, by one thread,
+        //    and the summary is not lost. Registered before "listening" is printed, so a signal
+        //    sent as soon as the server is announced still closes it.
+        CountDownLatch finished = new CountDownLatch(1); // counted down by this thread once closed and reported
+        Thread hook = null;
+        if (untilCtrlC) {
+            hook = new Thread(() -> stopAndAwait(stop, finished, err, SHUTDOWN_PATIENCE), "shutdown-hook");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        // 4. Publish the stats over JMX, announce the server, print a stats line every second until asked to stop.
         Thread printer = null;
         try (AutoCloseable jmx = server.stats().publish(model.name(), server.port())) {
+            out.printf("%s listening on %s:%d (%s); Ctrl-C to stop%n", model.name(), config.host(), server.port(), config);
             if (!common.quiet) {
                 printer = Thread.ofPlatform().name("stats-printer").daemon(true)
                         .start(() -> printStats(server.stats(), out));
             }
-            Thread hook = null;
-            if (untilCtrlC) {
-                hook = new Thread(() -> {
-                    stop.countDown();
-                    closeQuietly(server, err); // the JVM exits when the hook returns, so close here
-                }, "shutdown-hook");
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
             stop.await();
-            // 4. Close gracefully: stop accepting, flush, close connections, join threads.
+            // 5. Close gracefully: stop accepting, flush, close connections, join threads.
             closeQuietly(server, err);
             if (printer != null) {
                 printer.interrupt();
@@ -158,6 +161,45 @@ public final class Launcher {
             err.println(model.name() + ": " + e.getMessage());
             closeQuietly(server, err);
             return 1;
+        } finally {
+            if (printer != null) {
+                printer.interrupt();
+            }
+            finished.countDown();
+            removeQuietly(hook);
+        }
+    }
+
+    /** How long the shutdown hook waits for the serving thread to close the server before giving up. */
+    static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
+
+    /**
+     * The shutdown hook's work: count {@code stop} down, then wait until the serving thread counts
+     * {@code finished} down, at most {@code patience}.
+     *
+     * @return true if the serving thread finished in time
+     */
+    static boolean stopAndAwait(CountDownLatch stop, CountDownLatch finished, PrintStream err, Duration patience) {
+        stop.countDown();
+        try {
+            if (finished.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            err.println("the server did not close within " + patience.toSeconds() + " s; exiting anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private static void removeQuietly(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook is running, or has run, and cannot be removed.
         }
     }
 

@@ -17,7 +17,7 @@ public final class TimerWheel {
     private final long startNanos;
     private final Timeout[] slots; // heads of doubly linked lists
     private final int mask;
-    private long processedTick; // every tick up to this one has been expired
+    private long processedTick; // every tick up to this one has been (or, inside expire, is being) expired
     private int size;
     private final java.util.ArrayList<Timeout> due = new java.util.ArrayList<>(); // scratch for expireSlot
 
@@ -55,7 +55,12 @@ public final class TimerWheel {
     }
 
     private void insert(Timeout t, long deadlineNanos) {
-        long tick = Math.max(processedTick + 1, ceilDiv(deadlineNanos - startNanos, tickNanos));
+        link(t, Math.max(processedTick + 1, ceilDiv(deadlineNanos - startNanos, tickNanos)));
+        size++;
+    }
+
+    /** Puts {@code t} at the head of the slot for {@code tick}; size is the caller's business. */
+    private void link(Timeout t, long tick) {
         t.deadlineTick = tick;
         int index = (int) (tick & mask);
         t.next = slots[index];
@@ -65,47 +70,76 @@ public final class TimerWheel {
         t.prev = null;
         t.slot = index;
         slots[index] = t;
-        size++;
+    }
+
+    /** Takes {@code t} out of its slot's list; size is the caller's business. */
+    private void unlink(Timeout t) {
+        if (t.prev != null) {
+            t.prev.next = t.next;
+        } else {
+            slots[t.slot] = t.next;
+        }
+        if (t.next != null) {
+            t.next.prev = t.prev;
+        }
+        t.prev = null;
+        t.next = null;
     }
 
     /**
      * Fires every timeout whose deadline has passed. Tasks may schedule or cancel timeouts,
-     * including their own.
+     * including their own and others due in the same tick.
      *
      * @return how many fired
      */
     public int expire(long nowNanos) {
         long nowTick = Math.floorDiv(nowNanos - startNanos, tickNanos);
         int fired = 0;
-        // Visit each slot whose tick has come since the last call; one revolution covers them all.
-        long from = processedTick + 1;
-        long to = Math.min(nowTick, processedTick + slots.length);
-        for (long tick = from; tick <= to; tick++) {
+        // Visit each tick since the last call, in order; after a pause longer than a revolution,
+        // the last revolution visits every slot once.
+        for (long tick = Math.max(processedTick + 1, nowTick - slots.length + 1); tick <= nowTick; tick++) {
+            // Mark the tick done before running its tasks: a task that schedules a deadline already
+            // passed then lands in a later tick of this walk (or the next one), not in a slot this
+            // walk has left behind, where it would wait a whole revolution.
+            processedTick = tick;
             fired += expireSlot((int) (tick & mask), nowTick);
-        }
-        if (nowTick > processedTick) {
-            processedTick = nowTick;
         }
         return fired;
     }
 
     private int expireSlot(int index, long nowTick) {
-        // Unlink the due timeouts first, then run them: a task may cancel or schedule any other
-        // timeout, and must not pull the list out from under this walk.
+        // 1. Unlink the due timeouts first, then run them: a task may cancel or schedule any other
+        //    timeout, and must not pull the list out from under this walk.
         for (Timeout t = slots[index]; t != null; ) {
             Timeout next = t.next;
             if (t.deadlineTick <= nowTick) {
-                t.cancel();
+                unlink(t);
+                t.slot = Timeout.DUE;
                 due.add(t);
             }
             t = next;
         }
-        int fired = due.size();
+        // 2. Run them in turn, skipping any that an earlier task cancelled or rescheduled.
+        int fired = 0;
+        int i = 0;
         try {
-            for (int i = 0; i < fired; i++) {
-                due.get(i).task.run();
+            for (; i < due.size(); i++) {
+                Timeout t = due.get(i);
+                if (t.slot == Timeout.DUE) {
+                    t.slot = Timeout.NOT_SCHEDULED;
+                    size--;
+                    fired++;
+                    t.task.run();
+                }
             }
         } finally {
+            // A task threw: the due timeouts after it go back in the wheel for the next tick.
+            for (i++; i < due.size(); i++) {
+                Timeout t = due.get(i);
+                if (t.slot == Timeout.DUE) {
+                    link(t, processedTick + 1);
+                }
+            }
             due.clear();
         }
         return fired;
@@ -131,7 +165,9 @@ public final class TimerWheel {
         private final Runnable task;
         private Timeout prev;
         private Timeout next;
-        private int slot = -1; // -1 when not in the wheel
+        static final int NOT_SCHEDULED = -1;
+        static final int DUE = -2; // taken out of its slot by expire, about to run
+        private int slot = NOT_SCHEDULED; // else the index of the slot holding it
         private long deadlineTick;
 
         private Timeout(TimerWheel wheel, Runnable task) {
@@ -139,27 +175,21 @@ public final class TimerWheel {
             this.task = task;
         }
 
-        /** Removes the timeout if it is still pending; harmless otherwise. Owner thread only. */
+        /** Removes the timeout if it is still pending (even due in the tick now firing); harmless otherwise. Owner thread only. */
         public void cancel() {
-            if (slot < 0) {
+            if (slot == NOT_SCHEDULED) {
                 return;
             }
-            if (prev != null) {
-                prev.next = next;
-            } else {
-                wheel.slots[slot] = next;
+            if (slot != DUE) {
+                wheel.unlink(this);
             }
-            if (next != null) {
-                next.prev = prev;
-            }
-            prev = null;
-            next = null;
-            slot = -1;
+            slot = NOT_SCHEDULED;
             wheel.size--;
         }
 
+        /** True from scheduling until it has fired or been cancelled. */
         public boolean isPending() {
-            return slot >= 0;
+            return slot != NOT_SCHEDULED;
         }
     }
 }

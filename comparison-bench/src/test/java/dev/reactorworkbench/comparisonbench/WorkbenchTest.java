@@ -1,0 +1,124 @@
+package dev.reactorworkbench.comparisonbench;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(30)
+class WorkbenchTest {
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private int run(CountDownLatch stop, String... args) {
+        return new Workbench(out, err, stop, false).execute(args);
+    }
+
+    private int run(String... args) {
+        return run(new CountDownLatch(1), args);
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("models lists a model registered with ServiceLoader, with its description and its own flags")
+    void modelsListsRegisteredModel() {
+        int code = run("models");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains(TestOnlyModel.NAME)
+                .contains("Binds a port and answers nothing")
+                .contains("--flavour")
+                .contains("Which flavour of nothing to serve")
+                .contains("(default: plain)");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("serve with an unknown model fails with one line naming the models that exist, exit code 2")
+    void serveUnknownModel() {
+        int code = run("serve", "nonexistent", "--port", "7000");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err().lines().toList()).singleElement().asString()
+                .contains("unknown model 'nonexistent'")
+                .contains("choose one of: ")
+                .contains(TestOnlyModel.NAME);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("serve MODEL --help passes --help to the model, which shows the common flags and its own")
+    void serveModelHelpIsTheModels() {
+        int before = TestOnlyModel.LISTENERS.size();
+
+        int code = run("serve", TestOnlyModel.NAME, "--help");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains("--port").contains("--codec").contains("--flavour")
+                .contains("Which flavour of nothing to serve");
+        assertThat(TestOnlyModel.LISTENERS).as("--help starts nothing").hasSize(before);
+    }
+
+    @Test
+    @DisplayName("serve passes every flag after the model name to the model, whose launcher rejects a bad value")
+    void serveFlagsGoToTheModel() {
+        int code = run("serve", TestOnlyModel.NAME, "--port", "70000");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("port must be in 0..65535, was 70000");
+    }
+
+    @Test
+    @DisplayName("serve starts the model with the given flags, and closes it when told to stop")
+    void serveRunsAndCloses() {
+        CountDownLatch stop = new CountDownLatch(1);
+        stop.countDown(); // already stopped: serve starts, reports, and closes at once
+        int before = TestOnlyModel.LISTENERS.size();
+
+        int code = run(stop, "serve", TestOnlyModel.NAME, "--port", "0", "--quiet", "--flavour", "spicy");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains(TestOnlyModel.NAME + " listening on 127.0.0.1:")
+                .contains("options={flavour=spicy}")
+                .contains("closed:");
+        assertThat(TestOnlyModel.LISTENERS).hasSize(before + 1);
+        ServerSocket listener = TestOnlyModel.LISTENERS.get(before);
+        assertThat(listener.isClosed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("--help explains both subcommands")
+    void topLevelHelp() {
+        int code = run("--help");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains("models").contains("serve")
+                .contains("List the models on the class path").contains("Run one model until Ctrl-C");
+    }
+
+    @Test
+    @DisplayName("workbench without a subcommand says so and shows the usage, exit code 2")
+    void noSubcommand() {
+        int code = run();
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("name a subcommand").contains("serve").contains("models");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.reactorworkbench.echoprotocol.codec;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CodecTest {
+
+    @Test
+    @DisplayName("the codecs are length-prefixed, line and raw, in that order")
+    void all() {
+        assertThat(Codec.all()).extracting(Codec::name).containsExactly("length-prefixed", "line", "raw");
+    }
+
+    @Test
+    @DisplayName("looks a codec up by name, ignoring case")
+    void named() {
+        assertThat(Codec.named("line")).isSameAs(LineCodec.INSTANCE);
+        assertThat(Codec.named("RAW")).isSameAs(RawCodec.INSTANCE);
+        assertThat(Codec.named("Length-Prefixed")).isSameAs(LengthPrefixedCodec.INSTANCE);
+    }
+
+    @Test
+    @DisplayName("an unknown codec name is rejected with the names that exist")
+    void unknown() {
+        assertThatThrownBy(() -> Codec.named("resp"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown codec 'resp'")
+                .hasMessageContaining("length-prefixed").hasMessageContaining("line").hasMessageContaining("raw");
+    }
+}
