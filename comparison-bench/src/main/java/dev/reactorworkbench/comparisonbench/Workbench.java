@@ -11,8 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +30,14 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "workbench",
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {Workbench.Models.class, Workbench.Serve.class},
+        subcommands = {Workbench.Models.class, Workbench.Serve.class, Workbench.Docs.class},
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
                 "  ./workbench models",
                 "  ./workbench serve MODEL --codec line --port 7000",
-                "  ./workbench serve MODEL --help      all flags of that model, its own included"})
+                "  ./workbench serve MODEL --help      all flags of that model, its own included",
+                "  ./workbench docs                    build the annotated site if needed, print its index.html"})
 public final class Workbench implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -46,16 +50,27 @@ public final class Workbench implements Callable<Integer> {
     private final PrintStream err;
     private final CountDownLatch stop;
     private final boolean untilCtrlC;
+    private final DocsSite docs;
+    private final DocsSite.Builder docsBuilder;
 
     /**
      * @param stop       {@code serve} returns once this counts down
      * @param untilCtrlC also stop {@code serve} when the JVM is asked to shut down (Ctrl-C)
      */
     Workbench(PrintStream out, PrintStream err, CountDownLatch stop, boolean untilCtrlC) {
+        // The ./workbench script passes the repository root; run by hand, the current folder is taken.
+        this(out, err, stop, untilCtrlC, new DocsSite(Path.of(System.getProperty("workbench.root", "."))), DocsSite::mavenBuild);
+    }
+
+    /** For tests: {@code docs} looks at {@code docs} and builds with {@code docsBuilder}. */
+    Workbench(PrintStream out, PrintStream err, CountDownLatch stop, boolean untilCtrlC, DocsSite docs,
+              DocsSite.Builder docsBuilder) {
         this.out = out;
         this.err = err;
         this.stop = stop;
         this.untilCtrlC = untilCtrlC;
+        this.docs = docs;
+        this.docsBuilder = docsBuilder;
     }
 
     public static void main(String[] args) {
@@ -149,6 +164,54 @@ public final class Workbench implements Callable<Integer> {
             }
             return Launcher.execute(found.get(), flags.toArray(String[]::new),
                     workbench.out, workbench.err, workbench.stop, workbench.untilCtrlC);
+        }
+    }
+
+    @Command(name = "docs", sortOptions = false,
+            description = {"Build the annotated site if it is missing or older than the sources,",
+                    "then print the absolute path of its index.html (and nothing else on standard output)."})
+    static final class Docs implements Callable<Integer> {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @ParentCommand
+        Workbench workbench;
+
+        @Override
+        public Integer call() {
+            DocsSite site = workbench.docs;
+            PrintStream err = workbench.err;
+            if (!site.hasDocsModule()) {
+                err.println("workbench docs: no docs module in " + site.root()
+                        + "; run ./workbench from the repository (or pass -Dworkbench.root=<repository>)");
+                return 1;
+            }
+            try {
+                // 1. Build only when needed: no rendered site yet, or a source or pom.xml changed since.
+                if (site.needsBuild()) {
+                    err.println("building the docs (" + String.join(" ", DocsSite.BUILD_COMMAND) + ") ...");
+                    int code = workbench.docsBuilder.build(site, err);
+                    if (code != 0) {
+                        err.println("workbench docs: the docs build failed (exit code " + code + "); see the Maven output above");
+                        return 1;
+                    }
+                }
+            } catch (IOException e) {
+                err.println("workbench docs: " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("workbench docs: interrupted while building");
+                return 1;
+            }
+            // 2. Print where it is, for a browser or a script: `xdg-open "$(./workbench docs)"`.
+            if (!Files.isRegularFile(site.index())) {
+                err.println("workbench docs: the build succeeded but " + site.index() + " is missing");
+                return 1;
+            }
+            workbench.out.println(site.index());
+            return 0;
         }
     }
 }
