@@ -50,6 +50,10 @@ import java.util.concurrent.atomic.LongAdder;
  * queue, which is in the pool's run queue (or running), so the workers reach them without any
  * help; the global queue never has to hold a frame it has no room for. The limit is soft by at
  * most one read (64 KiB) per connection: the frames already read when it was reached.
+ *
+ * <p>NOTE: a connection that closes (a reset, say) with frames still in its serial queue does not
+ * take them back: the workers still run them, and {@link ConnectionHandler#send} drops the
+ * replies. Cancelling would need a flag the workers read; the waste is bounded by the water mark.
  */
 final class WorkerHandOff implements FrameProcessor {
 
@@ -71,7 +75,7 @@ final class WorkerHandOff implements FrameProcessor {
     private final AtomicBoolean resumeOwed = new AtomicBoolean();    // set by the reactor when it suspends; whoever clears it resumes
     private final LongAdder suspensions = new LongAdder();           // the reactor counts, anyone reads
 
-    // Reactor thread only.
+    // Reactor thread only (this model has one reactor).
     private final Set<ConnectionHandler> suspended = new LinkedHashSet<>();
 
     WorkerHandOff(Handler handler, WorkerPool pool, int limit) {

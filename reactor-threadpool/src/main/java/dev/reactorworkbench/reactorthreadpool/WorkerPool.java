@@ -61,6 +61,9 @@ final class WorkerPool {
      * Stops every worker and waits until each has ended. Runs after the reactor has drained, so
      * every reply still owed was already written; whatever is left in the run queue belongs to
      * connections that are closed, and is dropped.
+     *
+     * <p>NOTE: a worker busy in the handler finishes its batch first; a handler that never
+     * returns (and ignores the interrupt) would hold close() forever. Java cannot stop a thread.
      */
     void shutdownAndJoin() {
         shutdown = true;
