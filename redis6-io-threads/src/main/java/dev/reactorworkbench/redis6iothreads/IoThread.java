@@ -18,6 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  *       (decoded frames, EOF and error flags, what is left in the outbound queues).</li>
  * </ol>
  * No lock guards the clients: between the two hand-offs only one thread touches them.
+ *
+ * <p>NOTE: Redis stops idle I/O threads by holding a mutex they must take after spinning
+ * ({@code stopThreadedIO}) and starts them by releasing it. Here a thread parks itself after
+ * spinning and the main thread unparks it with each share: the same effect, and under low load,
+ * when the main thread hands out nothing, the threads simply stay parked.
  */
 final class IoThread implements Runnable {
 

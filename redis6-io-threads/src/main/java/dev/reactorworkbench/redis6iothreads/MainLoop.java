@@ -37,7 +37,7 @@ import static java.nio.channels.SelectionKey.OP_WRITE;
  * thread takes share 0 of each phase itself and three extra threads, {@code io-thread-1..3}, take
  * shares 1 to 3. {@code io-threads 1} is the single-threaded Redis.
  */
-public final class MainLoop implements RunningServer, Runnable {
+public final class MainLoop implements RunningServer {
 
     /** The main thread's name. */
     public static final String THREAD_NAME = "main-loop";
@@ -86,7 +86,7 @@ public final class MainLoop implements RunningServer, Runnable {
         this.idleNanos = config.idleTimeout().toNanos();
         long tick = Math.clamp(idleNanos / 8, Duration.ofMillis(10).toNanos(), Duration.ofSeconds(1).toNanos());
         this.timers = idleNanos > 0 ? new TimerWheel(tick, 256, System.nanoTime()) : null;
-        this.mainThread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this);
+        this.mainThread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::loop);
     }
 
     /** Binds (a port in use throws here), starts the I/O threads and the main thread. */
@@ -111,8 +111,8 @@ public final class MainLoop implements RunningServer, Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /** The main thread's body: turns until close() asks it to stop, then the graceful close. */
+    private void loop() {
         try {
             while (!stopRequested) {
                 turn();
