@@ -11,10 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +28,13 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "workbench",
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {Workbench.Models.class, Workbench.Serve.class, Workbench.Docs.class},
+        subcommands = {Workbench.Models.class, Workbench.Serve.class},
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
                 "  ./workbench models",
                 "  ./workbench serve MODEL --codec line --port 7000",
-                "  ./workbench serve MODEL --help      all flags of that model, its own included",
-                "  ./workbench docs                    build the annotated site if needed, print its index.html"})
+                "  ./workbench serve MODEL --help      all flags of that model, its own included"})
 public final class Workbench implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -85,6 +82,7 @@ public final class Workbench implements Callable<Integer> {
     /** Parses {@code args}, runs the subcommand and returns its exit code (2 for a usage error). */
     int execute(String... args) {
         CommandLine cli = new CommandLine(this);
+        cli.addSubcommand("docs", new DocsCommand(docs, docsBuilder, out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Everything after the model name belongs to the model, even what looks like a flag.
@@ -164,54 +162,6 @@ public final class Workbench implements Callable<Integer> {
             }
             return Launcher.execute(found.get(), flags.toArray(String[]::new),
                     workbench.out, workbench.err, workbench.stop, workbench.untilCtrlC);
-        }
-    }
-
-    @Command(name = "docs", sortOptions = false,
-            description = {"Build the annotated site if it is missing or older than the sources,",
-                    "then print the absolute path of its index.html (and nothing else on standard output)."})
-    static final class Docs implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
-
-        @ParentCommand
-        Workbench workbench;
-
-        @Override
-        public Integer call() {
-            DocsSite site = workbench.docs;
-            PrintStream err = workbench.err;
-            if (!site.hasDocsModule()) {
-                err.println("workbench docs: no docs module in " + site.root()
-                        + "; run ./workbench from the repository (or pass -Dworkbench.root=<repository>)");
-                return 1;
-            }
-            try {
-                // 1. Build only when needed: no rendered site yet, or a source or pom.xml changed since.
-                if (site.needsBuild()) {
-                    err.println("building the docs (" + String.join(" ", DocsSite.BUILD_COMMAND) + ") ...");
-                    int code = workbench.docsBuilder.build(site, err);
-                    if (code != 0) {
-                        err.println("workbench docs: the docs build failed (exit code " + code + "); see the Maven output above");
-                        return 1;
-                    }
-                }
-            } catch (IOException e) {
-                err.println("workbench docs: " + e.getMessage());
-                return 1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                err.println("workbench docs: interrupted while building");
-                return 1;
-            }
-            // 2. Print where it is, for a browser or a script: `xdg-open "$(./workbench docs)"`.
-            if (!Files.isRegularFile(site.index())) {
-                err.println("workbench docs: the build succeeded but " + site.index() + " is missing");
-                return 1;
-            }
-            workbench.out.println(site.index());
-            return 0;
         }
     }
 }
