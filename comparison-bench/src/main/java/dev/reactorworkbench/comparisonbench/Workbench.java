@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,16 +57,27 @@ public final class Workbench implements Callable<Integer> {
     private final PrintStream err;
     private final CountDownLatch stop;
     private final boolean untilCtrlC;
+    private final DocsSite docs;
+    private final DocsSite.Builder docsBuilder;
 
     /**
      * @param stop       {@code serve} returns once this counts down
      * @param untilCtrlC also stop {@code serve} when the JVM is asked to shut down (Ctrl-C)
      */
     Workbench(PrintStream out, PrintStream err, CountDownLatch stop, boolean untilCtrlC) {
+        // The ./workbench script passes the repository root; run by hand, the current folder is taken.
+        this(out, err, stop, untilCtrlC, new DocsSite(Path.of(System.getProperty("workbench.root", "."))), DocsSite::mavenBuild);
+    }
+
+    /** For tests: {@code docs} looks at {@code docs} and builds with {@code docsBuilder}. */
+    Workbench(PrintStream out, PrintStream err, CountDownLatch stop, boolean untilCtrlC, DocsSite docs,
+              DocsSite.Builder docsBuilder) {
         this.out = out;
         this.err = err;
         this.stop = stop;
         this.untilCtrlC = untilCtrlC;
+        this.docs = docs;
+        this.docsBuilder = docsBuilder;
     }
 
     public static void main(String[] args) {
@@ -81,6 +93,7 @@ public final class Workbench implements Callable<Integer> {
     int execute(String... args) {
         CommandLine cli = new CommandLine(this);
         cli.addSubcommand("compare", new CommandLine(new CompareCommand(out)));
+        cli.addSubcommand("docs", new DocsCommand(docs, docsBuilder, out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Everything after the model name belongs to the model, even what looks like a flag.

@@ -91,9 +91,10 @@ public final class MultiReactorModel implements ServerModel {
         return channel -> {
             Reactor subReactor = balancer.choose(subReactors);
             // The classic trap: channel.register(subReactorSelector, OP_READ) called right here
-            // blocks for as long as that sub-reactor sits in select(), which may be forever on
-            // a quiet server. adopt() instead queues the registration as a task for the
-            // sub-reactor's own thread and wakes its selector, so the main reactor never waits.
+            // blocked for as long as that sub-reactor sat in select() (up to Java 10), and since
+            // Java 11 returns at once but stays unseen by the sleeping select() until something
+            // wakes it: on a quiet server, forever. adopt() instead queues the registration as a
+            // task for the sub-reactor's own thread and wakes its selector once per batch.
             subReactor.adopt(channel);
         };
     }

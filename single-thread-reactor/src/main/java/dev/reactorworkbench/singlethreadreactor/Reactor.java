@@ -116,8 +116,11 @@ public final class Reactor {
     /**
      * Takes ownership of an accepted connection. Safe from any thread.
      *
-     * <p>Pitfall: {@code channel.register(selector, ...)} from another thread blocks while this
-     * reactor sits in {@code select()}, so registration is handed to the reactor's own thread.
+     * <p>Pitfall: {@code channel.register(selector, ...)} from another thread, while this reactor
+     * sits in {@code select()}, blocked the caller up to Java 10; since Java 11 it returns at once,
+     * but the sleeping {@code select()} does not see the new key until something wakes it (on a
+     * quiet server, never). So registration is handed to the reactor's own thread, with a wakeup,
+     * and the connection's state is created and used by that one thread only.
      */
     public void adopt(SocketChannel channel) {
         connectionCount.incrementAndGet();

@@ -50,6 +50,7 @@ public final class LengthPrefixedCodec implements Codec {
             this.maxFrameLength = maxFrameLength;
         }
 
+        // tag::decode[]
         @Override
         public void decode(ByteBuffer in, Consumer<byte[]> frames) throws FrameTooLongException {
             while (in.hasRemaining()) {
@@ -92,6 +93,7 @@ public final class LengthPrefixedCodec implements Codec {
                 }
             }
         }
+        // end::decode[]
 
         private void emit(byte[] frame, Consumer<byte[]> frames) {
             headerBytes = 0;

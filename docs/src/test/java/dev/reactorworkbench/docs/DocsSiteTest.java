@@ -1,0 +1,264 @@
+package dev.reactorworkbench.docs;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks the site this build rendered (the asciidoctor-maven-plugin runs in generate-resources,
+ * before the tests). The plugin itself already fails the build on any Asciidoctor warning, such
+ * as an include whose file or tag is missing; these tests catch what Asciidoctor does not warn
+ * about: an image or chart that is not there, a link to a page that does not exist, and a model
+ * module that has no chapter (or a chapter without its diagram, its quoted code or its charts).
+ */
+class DocsSiteTest {
+
+    /** The file a module lists in META-INF/services to say it is a server model. */
+    private static final String MODEL_SERVICE = "src/main/resources/META-INF/services/dev.reactorworkbench.echoprotocol.server.ServerModel";
+    /** Modules that register models but are not models the docs teach: the Netty reference servers. */
+    private static final Set<String> NOT_TAUGHT = Set.of("comparison-bench");
+    /** A model module whose chapter is named differently from the module (several modules, one chapter). */
+    private static final Map<String, String> CHAPTER_OF = Map.of(
+            "virtual-thread-per-connection", "thread-per-connection");
+    /** Where the benchmark report writes the charts the chapters embed, inside the docs sources. */
+    static final String CHARTS = "images/charts";
+
+    private static final Pattern IMG = Pattern.compile("<(?:img|source)\\s[^>]*?src=\"([^\"]+)\"|<object\\s[^>]*?data=\"([^\"]+)\"");
+    private static final Pattern HREF = Pattern.compile("<a\\s[^>]*?href=\"([^\"]+)\"");
+    private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
+    private static Path output;
+    private static Path source;
+    private static Path repoRoot;
+
+    @BeforeAll
+    static void locate() {
+        output = Path.of(System.getProperty("docs.output", "target/generated-docs")).toAbsolutePath().normalize();
+        source = Path.of(System.getProperty("docs.source", "src/docs/asciidoc")).toAbsolutePath().normalize();
+        repoRoot = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+        assertThat(output.resolve("index.html")).as("the rendered site (run through Maven: mvn -pl docs -am verify)").isRegularFile();
+    }
+
+    @Test
+    @DisplayName("every AsciiDoc page of the site is rendered to HTML")
+    void everyPageIsRendered() throws IOException {
+        List<Path> pages = pageSources();
+        assertThat(pages).isNotEmpty();
+        for (Path adoc : pages) {
+            assertThat(html(adoc)).as("rendered page for %s", source.relativize(adoc)).isRegularFile();
+        }
+    }
+
+    @Test
+    @DisplayName("no page shows an unresolved include directive")
+    void noUnresolvedIncludes() throws IOException {
+        for (Path page : renderedPages()) {
+            assertThat(read(page)).as("%s", output.relativize(page)).doesNotContain("Unresolved directive");
+        }
+    }
+
+    @Test
+    @DisplayName("every image a page shows (diagram or chart) exists in the rendered site")
+    void everyImageExists() throws IOException {
+        List<String> missing = new ArrayList<>();
+        int images = 0;
+        for (Path page : renderedPages()) {
+            Matcher m = IMG.matcher(read(page));
+            while (m.find()) {
+                String target = m.group(1) != null ? m.group(1) : m.group(2);
+                if (isExternal(target)) {
+                    continue;
+                }
+                images++;
+                Path file = page.getParent().resolve(strip(target)).normalize();
+                if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+                    missing.add(output.relativize(page) + " -> " + target);
+                }
+            }
+        }
+        assertThat(missing).as("images referenced but missing").isEmpty();
+        assertThat(images).as("images on the site (every model chapter has a diagram)").isPositive();
+    }
+
+    @Test
+    @DisplayName("every link between pages points at a page and an anchor that exist")
+    void everyLocalLinkResolves() throws IOException {
+        List<String> broken = new ArrayList<>();
+        for (Path page : renderedPages()) {
+            Matcher m = HREF.matcher(read(page));
+            while (m.find()) {
+                String href = m.group(1);
+                if (isExternal(href) || href.equals("#")) {
+                    continue;
+                }
+                int hash = href.indexOf('#');
+                String file = hash < 0 ? href : href.substring(0, hash);
+                String anchor = hash < 0 ? null : href.substring(hash + 1);
+                Path target = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                if (!Files.isRegularFile(target)) {
+                    broken.add(output.relativize(page) + " -> " + href + " (no such file)");
+                } else if (anchor != null && target.toString().endsWith(".html")
+                        && !read(target).contains("id=\"" + anchor + "\"")) {
+                    broken.add(output.relativize(page) + " -> " + href + " (no such anchor)");
+                }
+            }
+        }
+        assertThat(broken).as("broken links").isEmpty();
+    }
+
+    @Test
+    @DisplayName("every model module in the build has its chapter, with a diagram, quoted code and its charts")
+    void everyModelHasItsChapter() throws IOException {
+        Map<String, String> models = modelModules();
+        assertThat(models).as("model modules in the parent pom").isNotEmpty();
+        List<String> problems = new ArrayList<>();
+        models.forEach((module, chapter) -> problems.addAll(chapterProblems(module, chapter)));
+        assertThat(problems).as("model chapters").isEmpty();
+    }
+
+    private List<String> chapterProblems(String module, String chapter) {
+        List<String> problems = new ArrayList<>();
+        Path adoc = source.resolve(chapter + ".adoc");
+        Path page = output.resolve(chapter + ".html");
+        if (!Files.isRegularFile(adoc) || !Files.isRegularFile(page)) {
+            problems.add(module + ": no chapter " + chapter + ".adoc (rendered to " + chapter + ".html)");
+            return problems;
+        }
+        String text = expandAttributes(read(adoc));
+        String html = read(page);
+        if (!text.contains("[plantuml")) {
+            problems.add(module + ": chapter " + chapter + " has no PlantUML diagram of its threads and data flow");
+        } else if (!Pattern.compile("<img\\s[^>]*src=\"images/[^\"/]+\\.svg\"").matcher(html).find()) {
+            problems.add(module + ": chapter " + chapter + " does not show its rendered diagram");
+        }
+        if (!Pattern.compile("include::\\{src-root}/" + Pattern.quote(module) + "/src/main/java/[^\\[]+\\[[^\\]]*tag=").matcher(text).find()) {
+            problems.add(module + ": chapter " + chapter + " quotes no tagged region of " + module + "/src/main/java");
+        }
+        for (String chart : charts(module)) {
+            if (!html.contains("src=\"" + CHARTS + "/" + chart + "\"")) {
+                problems.add(module + ": chapter " + chapter + " does not embed the committed chart " + CHARTS + "/" + chart);
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Replaces {@code {name}} references to attributes the page or the shared header partial
+     * defines ({@code :name: value}), so that an include written through a shortcut such as
+     * {@code {main-src}} is recognised. {@code {src-root}} is set by the build and stays as it is.
+     */
+    private static String expandAttributes(String text) {
+        Map<String, String> attributes = new TreeMap<>();
+        Pattern definition = Pattern.compile("(?m)^:([\\w-]+):[ \\t]*(.*)$");
+        for (String defs : List.of(read(source.resolve("_partials/header.adoc")), text)) {
+            Matcher d = definition.matcher(defs);
+            while (d.find()) {
+                attributes.put(d.group(1), d.group(2).trim());
+            }
+        }
+        String expanded = text;
+        for (int pass = 0; pass < 5; pass++) { // attributes may refer to attributes
+            for (Map.Entry<String, String> a : attributes.entrySet()) {
+                expanded = expanded.replace("{" + a.getKey() + "}", a.getValue());
+            }
+        }
+        return expanded;
+    }
+
+    /** Model modules listed in the parent pom, mapped to the chapter that teaches them. */
+    private static Map<String, String> modelModules() throws IOException {
+        Map<String, String> models = new TreeMap<>();
+        Matcher m = MODULE.matcher(read(repoRoot.resolve("pom.xml")));
+        while (m.find()) {
+            String module = m.group(1).trim();
+            if (!NOT_TAUGHT.contains(module) && Files.isRegularFile(repoRoot.resolve(module).resolve(MODEL_SERVICE))) {
+                models.put(module, CHAPTER_OF.getOrDefault(module, module));
+            }
+        }
+        return models;
+    }
+
+    /** Committed charts for a model: images/charts/MODULE-*.svg in the docs sources. */
+    private static List<String> charts(String module) {
+        Path dir = source.resolve(CHARTS);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(module + "-") && n.endsWith(".svg"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> pageSources() throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            return files.filter(p -> p.toString().endsWith(".adoc"))
+                    .filter(p -> !hasUnderscorePart(source.relativize(p)))
+                    .sorted().toList();
+        }
+    }
+
+    /** Asciidoctor skips files and folders whose name starts with an underscore (partials). */
+    private static boolean hasUnderscorePart(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path html(Path adoc) {
+        String rel = source.relativize(adoc).toString();
+        return output.resolve(rel.substring(0, rel.length() - ".adoc".length()) + ".html");
+    }
+
+    private static List<Path> renderedPages() throws IOException {
+        try (Stream<Path> files = Files.walk(output)) {
+            List<Path> pages = files.filter(p -> p.toString().endsWith(".html")).sorted().toList();
+            assertThat(pages).isNotEmpty();
+            return pages;
+        }
+    }
+
+    private static boolean isExternal(String target) {
+        return target.startsWith("http:") || target.startsWith("https:") || target.startsWith("data:")
+                || target.startsWith("mailto:") || target.startsWith("//");
+    }
+
+    private static String strip(String target) {
+        int cut = target.indexOf('#');
+        int q = target.indexOf('?');
+        if (q >= 0 && (cut < 0 || q < cut)) {
+            cut = q;
+        }
+        return cut < 0 ? target : target.substring(0, cut);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
