@@ -1,5 +1,6 @@
 package dev.reactorworkbench.comparisonbench.load;
 
+import dev.reactorworkbench.echoprotocol.launcher.Launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,10 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code workbench load}: drives any server that speaks the length-prefixed protocol, prints a
@@ -98,22 +96,15 @@ public final class LoadCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds. */
+    /** {@code 500ms}, {@code 10s}, {@code 2m}: the launcher's duration grammar; a bare number is seconds. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m)?");
-
         @Override
         public Duration convert(String text) {
-            Matcher m = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
+            Duration d = Launcher.durationOrNull(text);
+            if (d == null) {
                 throw new CommandLine.TypeConversionException("'" + text + "' is not a time like 500ms, 10s or 2m");
             }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            };
+            return d;
         }
     }
 

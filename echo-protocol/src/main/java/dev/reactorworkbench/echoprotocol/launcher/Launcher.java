@@ -278,9 +278,22 @@ public final class Launcher {
 
     /** {@code 0}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
     public static Duration parseDuration(String text) {
+        Duration d = durationOrNull(text);
+        if (d == null) {
+            throw new IllegalArgumentException("--idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+        }
+        return d;
+    }
+
+    /**
+     * The duration grammar every command of the workbench uses ({@code 500ms}, {@code 30s},
+     * {@code 5m}, {@code 1h}; a bare number is seconds), or null when {@code text} is not one;
+     * each caller words its own error.
+     */
+    public static Duration durationOrNull(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("--idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+            return null;
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
