@@ -92,21 +92,9 @@ final class SubReactorGroup {
 
     /** Stops every sub-reactor without a drain and waits for the threads; for a start that failed half-way. */
     void stopNow() {
-        boolean interrupted = false;
         for (Reactor reactor : subReactors) {
             reactor.shutdownGracefully(0);
         }
-        for (Reactor reactor : subReactors) {
-            while (!reactor.isTerminated()) {
-                try {
-                    reactor.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        subReactors.forEach(Reactor::join);
     }
 }

@@ -1,5 +1,7 @@
 package dev.reactorworkbench.reactorthreadpool;
 
+import dev.reactorworkbench.echoprotocol.server.Threads;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -68,18 +70,6 @@ final class WorkerPool {
     void shutdownAndJoin() {
         shutdown = true;
         workers.forEach(Thread::interrupt); // wakes those waiting in take(); a busy one ends after its batch
-        boolean interrupted = false;
-        for (Thread worker : workers) {
-            while (worker.isAlive()) {
-                try {
-                    worker.join();
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep joining: no thread may outlive close()
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        workers.forEach(Threads::joinUninterruptibly); // no thread may outlive close()
     }
 }

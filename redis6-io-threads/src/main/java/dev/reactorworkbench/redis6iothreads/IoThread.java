@@ -1,5 +1,7 @@
 package dev.reactorworkbench.redis6iothreads;
 
+import dev.reactorworkbench.echoprotocol.server.Threads;
+
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -90,9 +92,9 @@ final class IoThread implements Runnable {
     // end::io-thread-loop[]
 
     /** Main thread, at shutdown and only between phases: end the loop and wait for the thread. */
-    void stopAndJoin() throws InterruptedException {
+    void stopAndJoin() {
         stopping = true;
         LockSupport.unpark(thread);
-        thread.join();
+        Threads.joinUninterruptibly(thread);
     }
 }

@@ -7,6 +7,7 @@ import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -407,21 +408,10 @@ public final class MainLoop implements RunningServer {
             close(c);
         }
         closeQuietly(listener);
-        boolean interrupted = false;
         for (IoThread t : ioThreads) {
-            while (true) {
-                try {
-                    t.stopAndJoin();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish joining; restore the flag afterwards
-                }
-            }
+            t.stopAndJoin();
         }
         closeQuietly(selector);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -435,17 +425,7 @@ public final class MainLoop implements RunningServer {
         if (Thread.currentThread() == mainThread) {
             return; // called from the handler: the loop stops after this turn
         }
-        boolean interrupted = false;
-        while (mainThread.isAlive()) {
-            try {
-                mainThread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(mainThread);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.reactorworkbench.singlethreadreactor;
 import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -280,13 +281,9 @@ public final class Reactor {
         return now - drainDeadline >= 0;
     }
 
-    /** Waits for the reactor thread to end. */
-    public void join() throws InterruptedException {
-        thread.join();
-    }
-
-    public boolean isTerminated() {
-        return thread.getState() == Thread.State.TERMINATED;
+    /** Waits for the reactor thread to end, through any interrupt (restored afterwards). */
+    public void join() {
+        Threads.joinUninterruptibly(thread);
     }
 
     private void closeEverything() {

@@ -49,26 +49,14 @@ public final class ReactorServer implements RunningServer {
     @Override
     public void close() {
         boolean first = closing.compareAndSet(false, true);
-        boolean interrupted = false;
         for (List<Reactor> stage : stages) {
             if (first) {
                 stage.forEach(reactor -> reactor.shutdownGracefully(SingleThreadReactorModel.DRAIN_NANOS));
             }
-            for (Reactor reactor : stage) {
-                while (!reactor.isTerminated()) {
-                    try {
-                        reactor.join(); // every caller returns only once the threads have ended
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
+            stage.forEach(Reactor::join); // every caller returns only once the threads have ended
         }
         if (first) {
             afterReactors.run();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }
