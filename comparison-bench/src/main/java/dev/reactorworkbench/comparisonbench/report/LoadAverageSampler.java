@@ -1,8 +1,6 @@
 package dev.reactorworkbench.comparisonbench.report;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +12,6 @@ import java.util.Locale;
  * runnable thread, the benchmark's own included: on 2 cores a run alone already shows 2 or more.
  */
 final class LoadAverageSampler implements AutoCloseable {
-
-    private static final Path LOADAVG = Path.of("/proc/loadavg");
 
     private final List<Double> samples = new ArrayList<>();   // guarded by this
     private final Thread thread;
@@ -30,7 +26,7 @@ final class LoadAverageSampler implements AutoCloseable {
     private void run() {
         while (!stop) {
             try {
-                double one = Double.parseDouble(Files.readString(LOADAVG).trim().split("\\s+")[0]);
+                double one = Double.parseDouble(Machine.loadAverageFields()[0]);
                 synchronized (this) {
                     samples.add(one);
                 }

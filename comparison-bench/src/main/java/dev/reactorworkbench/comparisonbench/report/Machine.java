@@ -40,12 +40,17 @@ public final class Machine {
     /** {@code /proc/loadavg}'s three numbers (1, 5, 15 minutes), or the JVM's 1-minute figure. */
     public static String loadAverage() {
         try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] parts = loadAverageFields();
             return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
         } catch (IOException | RuntimeException e) {
             double one = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return one < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f (1 min)", one);
         }
+    }
+
+    /** The fields of {@code /proc/loadavg}: the 1, 5 and 15-minute load averages first. */
+    static String[] loadAverageFields() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
     }
 
     private static String cpuModel() {
