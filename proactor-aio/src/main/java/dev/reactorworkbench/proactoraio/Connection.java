@@ -2,7 +2,7 @@ package dev.reactorworkbench.proactoraio;
 
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
-import dev.reactorworkbench.echoprotocol.codec.FrameTooLongException;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -127,8 +127,10 @@ final class Connection {
             readBuffer.flip();
             try {
                 decoder.decode(readBuffer, this::handleFrame);
-            } catch (FrameTooLongException e) {
-                stats.protocolError();
+            } catch (CloseConnectionException e) {
+                if (e.protocolError()) {
+                    stats.protocolError();
+                }
                 close();
                 return;
             } finally {

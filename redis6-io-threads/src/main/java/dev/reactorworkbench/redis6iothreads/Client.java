@@ -1,7 +1,7 @@
 package dev.reactorworkbench.redis6iothreads;
 
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
-import dev.reactorworkbench.echoprotocol.codec.FrameTooLongException;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
@@ -93,7 +93,7 @@ final class Client {
                     return; // the socket is drained for now
                 }
             }
-        } catch (FrameTooLongException e) {
+        } catch (CloseConnectionException e) {
             protocolError = true;
         } catch (IOException e) {
             ioFailure = e;

@@ -2,7 +2,7 @@ package dev.reactorworkbench.singlethreadreactor;
 
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
-import dev.reactorworkbench.echoprotocol.codec.FrameTooLongException;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -101,8 +101,10 @@ public final class ConnectionHandler {
             buffer.flip();
             try {
                 decoder.decode(buffer, onFrame); // <2>
-            } catch (FrameTooLongException e) {
-                stats.protocolError(); // <3>
+            } catch (CloseConnectionException e) {
+                if (e.protocolError()) {
+                    stats.protocolError();
+                } // <3>
                 close();
                 return;
             } catch (RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.reactorworkbench.threadperconnection;
 
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
-import dev.reactorworkbench.echoprotocol.codec.FrameTooLongException;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
@@ -108,8 +108,10 @@ final class Connection implements Runnable {
             // 2. Decode every complete frame in what arrived, handle it, keep its reply.
             try {
                 decoder.decode(ByteBuffer.wrap(buffer, 0, n), this::handle);
-            } catch (FrameTooLongException e) {
-                stats.protocolError();
+            } catch (CloseConnectionException e) {
+                if (e.protocolError()) {
+                    stats.protocolError();
+                }
                 writeReplies(out); // still owed for the good frames before the bad one
                 return;            // closes this connection only, without a reply to the bad frame
             }

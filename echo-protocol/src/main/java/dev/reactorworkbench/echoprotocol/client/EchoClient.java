@@ -2,7 +2,7 @@ package dev.reactorworkbench.echoprotocol.client;
 
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
-import dev.reactorworkbench.echoprotocol.codec.FrameTooLongException;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 
 import java.io.EOFException;
@@ -149,7 +149,7 @@ public final class EchoClient implements AutoCloseable {
         }
         try {
             decoder.decode(ByteBuffer.wrap(readBuffer, 0, n), received::addLast);
-        } catch (FrameTooLongException e) {
+        } catch (CloseConnectionException e) {
             throw new IOException("server sent a frame over the client's limit", e);
         }
         return true;

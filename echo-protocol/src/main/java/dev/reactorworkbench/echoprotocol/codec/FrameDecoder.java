@@ -17,10 +17,11 @@ public interface FrameDecoder {
     /**
      * Consumes all remaining bytes of {@code in}, passing each complete frame to {@code frames}.
      *
-     * @throws FrameTooLongException when a frame exceeds the limit; the decoder is then unusable
-     *                               and the connection should be closed
+     * @throws CloseConnectionException when the input ends the conversation, e.g. a
+     *         {@link FrameTooLongException} when a frame exceeds the limit; the decoder is then
+     *         unusable and the connection closes as {@link CloseConnectionException} says
      */
-    void decode(ByteBuffer in, Consumer<byte[]> frames) throws FrameTooLongException;
+    void decode(ByteBuffer in, Consumer<byte[]> frames) throws CloseConnectionException;
 
     /** Bytes held for the frame in progress; 0 between frames. */
     int bufferedBytes();

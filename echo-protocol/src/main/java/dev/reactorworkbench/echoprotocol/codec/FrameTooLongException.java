@@ -1,15 +1,16 @@
 package dev.reactorworkbench.echoprotocol.codec;
 
-import java.io.IOException;
-
-/** A peer announced or sent a frame longer than the configured limit: a protocol error. */
-public final class FrameTooLongException extends IOException {
+/**
+ * A peer announced or sent a frame longer than the configured limit: a protocol error. The
+ * connection closes without a reply to the bad frame (no farewell).
+ */
+public final class FrameTooLongException extends CloseConnectionException {
 
     private final long limit;
     private final long seen;
 
     public FrameTooLongException(long limit, long seen) {
-        super("frame of " + seen + " bytes exceeds the limit of " + limit + " bytes");
+        super("frame of " + seen + " bytes exceeds the limit of " + limit + " bytes", null, true);
         this.limit = limit;
         this.seen = seen;
     }

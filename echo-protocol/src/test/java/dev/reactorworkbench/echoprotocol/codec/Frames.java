@@ -55,7 +55,7 @@ final class Frames {
      * buffer whose position and limit frame it inside the whole array (so a decoder that ignores
      * the position would fail).
      */
-    static List<byte[]> feed(FrameDecoder decoder, byte[] stream, int... cuts) throws FrameTooLongException {
+    static List<byte[]> feed(FrameDecoder decoder, byte[] stream, int... cuts) throws CloseConnectionException {
         List<byte[]> frames = new ArrayList<>();
         int from = 0;
         for (int cut : cuts) {
