@@ -65,7 +65,8 @@ public final class Cli {
     }
 
     /**
-     * The flags closest to an unknown one: picocli's own suggestions (same first two letters) and
+     * The subcommands picocli finds closest to an unknown word, or the flags closest to an unknown
+     * one: picocli's own suggestions (same first two letters) and
      * every flag within a small edit distance, counting a swap of two neighbours as one edit, so
      * {@code --prot} finds {@code --port} and {@code --conections} finds {@code --connections}.
      */
@@ -75,7 +76,15 @@ public final class Cli {
         }
         String typed = unmatched.getUnmatched().getFirst();
         if (!typed.startsWith("-")) {
-            return List.of();
+            // A mistyped subcommand: the names a small edit away, then picocli's nearest.
+            Set<String> found = new LinkedHashSet<>();
+            for (String name : e.getCommandLine().getSubcommands().keySet()) {
+                if (editDistance(typed, name) <= Math.max(1, name.length() / 3)) {
+                    found.add(name);
+                }
+            }
+            found.addAll(unmatched.getSuggestions());
+            return List.copyOf(found);
         }
         int eq = typed.indexOf('=');
         String flag = eq < 0 ? typed : typed.substring(0, eq);

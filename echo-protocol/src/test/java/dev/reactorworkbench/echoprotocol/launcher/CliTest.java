@@ -81,6 +81,14 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("a mistyped subcommand gets the nearest subcommand")
+    void subcommandSuggestion() {
+        assertThat(run("sbu")).isEqualTo(Launcher.USAGE);
+
+        assertThat(err.toString()).contains("did you mean sub?").contains("try 'top --help'");
+    }
+
+    @Test
     @DisplayName("edit distance counts a swap of neighbours as one edit")
     void editDistance() {
         assertThat(Cli.editDistance("--prot", "--port")).isEqualTo(1);
