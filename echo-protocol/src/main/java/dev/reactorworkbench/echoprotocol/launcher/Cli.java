@@ -76,15 +76,12 @@ public final class Cli {
         }
         String typed = unmatched.getUnmatched().getFirst();
         if (!typed.startsWith("-")) {
-            // A mistyped subcommand: the names a small edit away, then picocli's nearest.
-            Set<String> found = new LinkedHashSet<>();
-            for (String name : e.getCommandLine().getSubcommands().keySet()) {
-                if (editDistance(typed, name) <= Math.max(1, name.length() / 3)) {
-                    found.add(name);
-                }
-            }
-            found.addAll(unmatched.getSuggestions());
-            return List.copyOf(found);
+            // A mistyped subcommand: the names a small edit away, else picocli's nearest (its
+            // bigram match offers several loose ones, so it only speaks when ours find none).
+            List<String> close = e.getCommandLine().getSubcommands().keySet().stream()
+                    .filter(name -> editDistance(typed, name) <= Math.max(1, name.length() / 3))
+                    .toList();
+            return close.isEmpty() ? unmatched.getSuggestions() : close;
         }
         int eq = typed.indexOf('=');
         String flag = eq < 0 ? typed : typed.substring(0, eq);

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CliTest {
 
-    @Command(name = "top", subcommands = Sub.class)
+    @Command(name = "top", subcommands = {Sub.class, Serve.class, Report.class, Compare.class})
     static final class Top implements Runnable {
         @Override
         public void run() {
@@ -29,6 +29,27 @@ class CliTest {
         @Option(names = "--port", description = "Which.")
         int port;
 
+        @Override
+        public void run() {
+        }
+    }
+
+    @Command(name = "serve")
+    static final class Serve implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    @Command(name = "report")
+    static final class Report implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    @Command(name = "compare")
+    static final class Compare implements Runnable {
         @Override
         public void run() {
         }
@@ -81,11 +102,18 @@ class CliTest {
     }
 
     @Test
-    @DisplayName("a mistyped subcommand gets the nearest subcommand")
+    @DisplayName("a mistyped subcommand gets the nearest subcommand only, not every loosely similar one")
     void subcommandSuggestion() {
         assertThat(run("sbu")).isEqualTo(Launcher.USAGE);
+        assertThat(run("sreve")).isEqualTo(Launcher.USAGE);
 
-        assertThat(err.toString()).contains("did you mean sub?").contains("try 'top --help'");
+        assertThat(err.toString().lines().toList()).containsExactly(
+                "top: Unmatched argument at index 0: 'sbu'",
+                "did you mean sub?",
+                "try 'top --help'",
+                "top: Unmatched argument at index 0: 'sreve'",
+                "did you mean serve?",
+                "try 'top --help'");
     }
 
     @Test
