@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -20,8 +21,12 @@ import java.util.Set;
  */
 final class DocsSite {
 
-    /** The Maven command that renders the site (and compiles the modules it quotes), tests skipped. */
-    static final List<String> BUILD_COMMAND = List.of("mvn", "-B", "-q", "-pl", "docs", "-am", "package", "-DskipTests");
+    /**
+     * The Maven command that renders the site (and compiles the modules it quotes), tests skipped.
+     * It runs the repository's Maven Wrapper, which brings the Maven the build requires (3.9+)
+     * whatever Maven is installed, or none.
+     */
+    static final List<String> BUILD_COMMAND = List.of("./mvnw", "-B", "-q", "-pl", "docs", "-am", "package", "-DskipTests");
 
     /** Folders never looked into for changed sources: build output and version control. */
     private static final Set<String> SKIPPED = Set.of("target", ".git", ".idea", "node_modules");
@@ -114,13 +119,17 @@ final class DocsSite {
         try {
             Process maven;
             try {
-                maven = new ProcessBuilder(BUILD_COMMAND)
+                List<String> command = new ArrayList<>(BUILD_COMMAND);
+                command.set(0, site.root().resolve("mvnw").toString());
+                ProcessBuilder builder = new ProcessBuilder(command)
                         .directory(site.root().toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
+                        .redirectOutput(log.toFile());
+                // The wrapper runs Maven on JAVA_HOME; without one, on the JDK running this command.
+                builder.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+                maven = builder.start();
             } catch (IOException e) {
-                err.println("workbench docs: cannot run mvn (" + e.getMessage() + "); install Maven, e.g. `apt-get install maven`");
+                err.println("workbench docs: cannot run " + site.root().resolve("mvnw") + " (" + e.getMessage() + ")");
                 return 1;
             }
             int code;

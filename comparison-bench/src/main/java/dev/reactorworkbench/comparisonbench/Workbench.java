@@ -3,13 +3,14 @@ package dev.reactorworkbench.comparisonbench;
 import dev.reactorworkbench.comparisonbench.load.LoadCommand;
 import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import dev.reactorworkbench.comparisonbench.report.ReportCommand;
+import dev.reactorworkbench.echoprotocol.launcher.Cli;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.echoprotocol.launcher.WorkbenchVersion;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,10 @@ import java.util.concurrent.CountDownLatch;
  * Models are found with {@link java.util.ServiceLoader}, so a model module only has to be on the
  * class path (a dependency of this module) to appear here.
  */
-@Command(name = "workbench",
+@Command(name = "./workbench",
         sortOptions = false,
-        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        versionProvider = WorkbenchVersion.class,
         subcommands = {Workbench.Models.class, Workbench.Serve.class, LoadCommand.class, ReportCommand.class},
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
@@ -46,9 +48,6 @@ import java.util.concurrent.CountDownLatch;
                 "  ./workbench load --port 7000 --connections 16 --depth 4 --duration 10s",
                 "  ./workbench load --port 7000 --rate 20000 --duration 30s   open loop, latency from the schedule"})
 public final class Workbench implements Callable<Integer> {
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Spec
     CommandSpec spec;
@@ -96,8 +95,13 @@ public final class Workbench implements Callable<Integer> {
         cli.addSubcommand("docs", new DocsCommand(docs, docsBuilder, out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        // Everything after the model name belongs to the model, even what looks like a flag.
-        cli.getSubcommands().get("serve").setStopAtPositional(true);
+        // Everything after the model name belongs to the model, even what looks like a flag; a flag
+        // before the model lands in MODEL, where Serve explains the order instead of "Unknown option".
+        CommandLine serve = cli.getSubcommands().get("serve");
+        serve.setStopAtPositional(true);
+        serve.setUnmatchedOptionsArePositionalParams(true);
+        // Every command: --version, help 120 columns wide whatever the terminal.
+        Cli.conventions(cli);
         return cli.execute(args);
     }
 
@@ -109,12 +113,9 @@ public final class Workbench implements Callable<Integer> {
         return Launcher.USAGE;
     }
 
-    @Command(name = "models", sortOptions = false,
+    @Command(name = "models", sortOptions = false, mixinStandardHelpOptions = true,
             description = "List the models on the class path, with their model-specific flags.")
     static final class Models implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
 
         @ParentCommand
         Workbench workbench;
@@ -143,13 +144,10 @@ public final class Workbench implements Callable<Integer> {
         }
     }
 
-    @Command(name = "serve", sortOptions = false,
+    @Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
             description = {"Run one model until Ctrl-C, printing a stats line every second.",
                     "The flags after MODEL go to the model untouched; ./workbench serve MODEL --help lists them."})
     static final class Serve implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
 
         @Parameters(index = "0", paramLabel = "MODEL", description = "A name from ./workbench models.")
         String model;
@@ -163,6 +161,11 @@ public final class Workbench implements Callable<Integer> {
         @Override
         public Integer call() {
             List<ServerModel> models = ServerModel.discover();
+            if (model.startsWith("-")) {
+                workbench.err.println("workbench serve: flags go after the model, not before: "
+                        + reordered(models) + "; ./workbench models lists the models");
+                return Launcher.USAGE;
+            }
             Optional<ServerModel> found = models.stream().filter(m -> m.name().equals(model)).findFirst();
             if (found.isEmpty()) {
                 workbench.err.println("workbench: unknown model '" + model + "'; "
@@ -171,8 +174,25 @@ public final class Workbench implements Callable<Integer> {
                         : "choose one of: " + String.join(", ", models.stream().map(ServerModel::name).toList())));
                 return Launcher.USAGE;
             }
-            return Launcher.execute(found.get(), flags.toArray(String[]::new),
+            return Launcher.execute(found.get(), "./workbench serve " + model, flags.toArray(String[]::new),
                     workbench.out, workbench.err, workbench.stop, workbench.untilCtrlC);
+        }
+
+        /**
+         * The command as it should have been typed: the first model name among the arguments moved
+         * in front of the flags ({@code ./workbench serve single-thread-reactor --port 7000}), or
+         * {@code MODEL} in front when no argument names a model.
+         */
+        private String reordered(List<ServerModel> models) {
+            List<String> rest = new ArrayList<>();
+            rest.add(model);
+            rest.addAll(flags);
+            List<String> names = models.stream().map(ServerModel::name).toList();
+            String first = rest.stream().filter(names::contains).findFirst().orElse(null);
+            if (first != null) {
+                rest.remove(first);
+            }
+            return "./workbench serve " + (first == null ? "MODEL" : first) + " " + String.join(" ", rest);
         }
     }
 }

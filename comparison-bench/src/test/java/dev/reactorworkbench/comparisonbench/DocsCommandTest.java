@@ -83,7 +83,7 @@ class DocsCommandTest {
         assertThat(builds).hasValue(1);
         assertThat(out()).isEqualTo(index.toAbsolutePath().normalize() + System.lineSeparator());
         assertThat(Path.of(out().strip())).isAbsolute().isRegularFile();
-        assertThat(err()).contains("building the docs").contains("mvn -B -q -pl docs -am package -DskipTests");
+        assertThat(err()).contains("building the docs").contains("./mvnw -B -q -pl docs -am package -DskipTests");
     }
 
     @Test

@@ -33,7 +33,7 @@ class WorkbenchLoadTest {
 
             assertThat(code).as(errBytes.toString(StandardCharsets.UTF_8)).isZero();
             assertThat(outBytes.toString(StandardCharsets.UTF_8))
-                    .contains("open loop at 500 msg/s")
+                    .contains("open loop at 500 msgs/s")
                     .contains("from each request's due time")
                     .contains("requests    500 sent, 500 replies checked");
             assertThat(server.stats().getMessagesOut()).isEqualTo(500);

@@ -96,7 +96,7 @@ class WorkbenchTest {
 
         assertThat(code).isZero();
         assertThat(out()).contains(TestOnlyModel.NAME + " listening on 127.0.0.1:")
-                .contains("options={flavour=spicy}")
+                .contains("--idle-timeout 5m").contains("--flavour spicy")
                 .contains("closed:");
         assertThat(TestOnlyModel.LISTENERS).hasSize(before + 1);
         ServerSocket listener = TestOnlyModel.LISTENERS.get(before);
@@ -111,6 +111,54 @@ class WorkbenchTest {
         assertThat(code).isZero();
         assertThat(out()).contains("models").contains("serve")
                 .contains("List the models on the class path").contains("Run one model until Ctrl-C");
+    }
+
+    @Test
+    @DisplayName("--version and -V work on the top level and on every subcommand, the model's flags included")
+    void versionEverywhere() {
+        String[][] commands = {{"--version"}, {"-V"}, {"models", "-V"}, {"serve", "--version"}, {"load", "-V"},
+                {"compare", "-V"}, {"report", "-V"}, {"docs", "-V"}, {"serve", TestOnlyModel.NAME, "-V"}};
+        for (String[] command : commands) {
+            assertThat(run(command)).as(String.join(" ", command)).isZero();
+        }
+
+        assertThat(out().lines().filter(l -> l.startsWith("Reactor Workbench ")).toList()).hasSize(commands.length);
+        assertThat(TestOnlyModel.LISTENERS).noneMatch(l -> !l.isClosed());
+    }
+
+    @Test
+    @DisplayName("a flag before the model is one line saying flags go after it, with the command reordered; exit 2")
+    void flagsBeforeTheModel() {
+        int code = run("serve", "--port", "7000", TestOnlyModel.NAME);
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err().lines().toList()).containsExactly("workbench serve: flags go after the model, not before: "
+                + "./workbench serve " + TestOnlyModel.NAME + " --port 7000; ./workbench models lists the models");
+    }
+
+    @Test
+    @DisplayName("a mistyped flag after the model gets the model's nearest flag (--prot: --port) and its real usage line")
+    void mistypedModelFlag() {
+        int code = run("serve", TestOnlyModel.NAME, "--prot", "7000");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("did you mean --port?")
+                .contains("try './workbench serve " + TestOnlyModel.NAME + " --help'");
+
+        assertThat(run("serve", TestOnlyModel.NAME, "--help")).isZero();
+        assertThat(out()).startsWith("Usage: ./workbench serve " + TestOnlyModel.NAME + " [OPTIONS]");
+    }
+
+    @Test
+    @DisplayName("subcommand usage lines name ./workbench, help is 120 columns wide, and a mistyped flag gets a suggestion")
+    void subcommandConventions() {
+        assertThat(run("load", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: ./workbench load ");
+        assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
+        assertThat(out().lines().mapToInt(String::length).max().orElse(0)).isGreaterThan(80);
+
+        assertThat(run("load", "--conections", "4")).isEqualTo(2);
+        assertThat(err()).contains("did you mean --connections?").contains("try './workbench load --help'");
     }
 
     @Test

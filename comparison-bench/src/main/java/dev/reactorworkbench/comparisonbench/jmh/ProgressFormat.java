@@ -1,5 +1,7 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
+import dev.reactorworkbench.echoprotocol.launcher.Units;
+
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -82,7 +84,7 @@ final class ProgressFormat implements OutputFormat {
         }
         Result p99 = result.getSecondaryResults().get("p99");
         terminal.printf(Locale.ROOT, " %,12.0f msgs/s  p99 %s%n", result.getPrimaryResult().getScore(),
-                p99 == null ? "?" : String.format(Locale.ROOT, "%,.0f us", p99.getScore()));
+                p99 == null ? "?" : Units.latencyMicros(p99.getScore()));
         current = null;
     }
 

@@ -328,7 +328,7 @@ final class LoadClientThread implements Runnable, LoadConnection.ReplySink {
             if (behind) {
                 control.addError("connection " + c.id + ": requests due before the end were still unsent " + drainMillis
                         + " ms after it (" + c.outstanding() + " in flight): the server could not keep up with "
-                        + spec.rate() + " msg/s");
+                        + spec.rate() + " msgs/s");
             } else {
                 control.addError("connection " + c.id + ": " + c.outstanding() + " replies missing " + drainMillis
                         + " ms after sending stopped (lost, or slower than the drain timeout; the first missing is"

@@ -1,13 +1,22 @@
 package dev.reactorworkbench.comparisonbench.load;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.echoprotocol.launcher.Cli;
+import dev.reactorworkbench.echoprotocol.launcher.Converters;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -16,14 +25,16 @@ import java.util.concurrent.Callable;
  * progress line every second and a summary at the end. Exits 0 when every reply came back intact,
  * 1 when the run failed (the first error is printed), 2 for bad flags.
  */
-@Command(name = "load", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "load", sortOptions = false,
         description = {"Send length-prefixed echo requests to a server and measure throughput and latency.",
                 "Every reply is checked byte for byte; a wrong, missing or unexpected reply fails the run.",
                 "Without --rate: closed loop (each connection keeps --depth requests in flight).",
                 "With --rate: open loop (requests due on a fixed schedule; latency counted from the due time)."},
         footer = {"", "Examples:",
                 "  ./workbench load --port 7000 --connections 16 --depth 4 --payload 64 --duration 10s",
-                "  ./workbench load --port 7000 --connections 8 --rate 20000 --duration 30s --warmup 5s"})
+                "  ./workbench load --port 7000 --connections 8 --rate 20000 --duration 30s --warmup 5s",
+                "  ./workbench load --port 7000 --duration 5s --json | python3 -m json.tool",
+                "  ./workbench load --port 7000 --duration 30s --histogram latency.hlog   (HdrHistogram log, e.g. for HistogramLogAnalyzer)"})
 public final class LoadCommand implements Callable<Integer> {
 
     static final int FAILED = 1;
@@ -48,28 +59,46 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--payload", paramLabel = "<bytes>", description = "Payload bytes per request (default: ${DEFAULT-VALUE}).")
     int payload = 64;
 
-    @Option(names = "--rate", paramLabel = "<msg/s>", description = "Open loop: requests per second over all connections; "
+    @Option(names = "--rate", paramLabel = "<msgs/s>", description = "Open loop: requests per second over all connections; "
             + "0 = closed loop (default: ${DEFAULT-VALUE}).")
     long rate = 0;
 
-    @Option(names = "--duration", paramLabel = "<time>", converter = DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "<time>", converter = Converters.DurationConverter.class,
             description = "Measured time, e.g. 10s, 500ms, 2m (default: 10s).")
     Duration duration = Duration.ofSeconds(10);
 
-    @Option(names = "--warmup", paramLabel = "<time>", converter = DurationConverter.class,
+    @Option(names = "--warmup", paramLabel = "<time>", converter = Converters.DurationConverter.class,
             description = "Load before measuring; its replies are checked, not counted (default: 2s).")
     Duration warmup = Duration.ofSeconds(2);
 
     @Option(names = "--threads", paramLabel = "<n>", description = "Client threads, one Selector each (default: ${DEFAULT-VALUE}).")
     int threads = 1;
 
-    @Option(names = "--drain", paramLabel = "<time>", converter = DurationConverter.class,
+    @Option(names = "--drain", paramLabel = "<time>", converter = Converters.DurationConverter.class,
             description = "After the measured time, how long to wait for replies still owed (default: 5s).")
     Duration drain = Duration.ofSeconds(5);
 
     @Option(names = "--max-requests", paramLabel = "<n>", description = "Stop each connection after this many requests; "
             + "0 = no limit (default: ${DEFAULT-VALUE}).")
     long maxRequests = 0;
+
+    /** At most one machine-readable format on standard output. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Format format;
+
+    static final class Format {
+        @Option(names = "--json", required = true, description = "Print every figure as one JSON object on standard output "
+                + "(progress and summary go to standard error), the percentile list included.")
+        boolean json;
+
+        @Option(names = "--csv", required = true, description = "Print every figure as a CSV header and one row on standard output "
+                + "(progress and summary go to standard error).")
+        boolean csv;
+    }
+
+    @Option(names = "--histogram", paramLabel = "<file>", description = "Also write the measured latencies (nanoseconds) "
+            + "as an HdrHistogram log to this file.")
+    Path histogram;
 
     @Spec
     CommandSpec spec;
@@ -86,9 +115,27 @@ public final class LoadCommand implements Callable<Integer> {
             err.println("load: " + e.getMessage());
             return USAGE;
         }
-        out.println("load: " + load);
-        LoadResult result = LoadGenerator.run(load, progress -> out.println(progress.line()));
-        out.println(result.summary());
+        // With --json or --csv, standard output carries only that, so it can be piped to a parser;
+        // the lines for a person go to standard error.
+        boolean machine = format != null;
+        PrintWriter human = machine ? err : out;
+        human.println("load: " + load);
+        LoadResult result = LoadGenerator.run(load, progress -> human.println(progress.line()));
+        human.println(result.summary());
+        if (machine) {
+            LoadFigures figures = LoadFigures.of(result);
+            out.print(format.json ? figures.json() + System.lineSeparator() : figures.csv());
+            out.flush();
+        }
+        if (histogram != null) {
+            try {
+                writeHistogramLog(result, histogram);
+                human.println("latency histogram (HdrHistogram log, nanoseconds): " + histogram);
+            } catch (IOException e) {
+                err.println("load: cannot write --histogram " + histogram + ": " + e.getMessage());
+                return FAILED;
+            }
+        }
         if (!result.ok()) {
             err.println("load: FAILED: " + result.firstError());
             return FAILED;
@@ -96,20 +143,34 @@ public final class LoadCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}: the launcher's duration grammar; a bare number is seconds. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String text) {
-            Duration d = Launcher.durationOrNull(text);
-            if (d == null) {
-                throw new CommandLine.TypeConversionException("'" + text + "' is not a time like 500ms, 10s or 2m");
+    /**
+     * Writes the measured latencies as an HdrHistogram log ({@link HistogramLogWriter}): one interval
+     * covering the measured time, values in nanoseconds, readable by HistogramLogReader,
+     * HistogramLogProcessor and HistogramLogAnalyzer.
+     */
+    static void writeHistogramLog(LoadResult result, Path file) throws IOException {
+        Histogram h = result.latency().copy();
+        long endMillis = System.currentTimeMillis();
+        h.setStartTimeStamp(endMillis - result.measured().toMillis());
+        h.setEndTimeStamp(endMillis);
+        try (PrintStream stream = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+            HistogramLogWriter log = new HistogramLogWriter(stream);
+            log.outputComment("./workbench load: " + result.spec() + "; latencies in nanoseconds");
+            log.outputLogFormatVersion();
+            log.setBaseTime(h.getStartTimeStamp());
+            log.outputBaseTime(h.getStartTimeStamp());
+            log.outputStartTime(h.getStartTimeStamp());
+            log.outputLegend();
+            log.outputIntervalHistogram(h);
+            stream.flush();
+            if (stream.checkError()) {
+                throw new IOException("write failed");
             }
-            return d;
         }
     }
 
     /** Runs on its own: {@code java ... LoadCommand --port 7000}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LoadCommand()).execute(args));
+        System.exit(Cli.conventions(new CommandLine(new LoadCommand())).execute(args));
     }
 }

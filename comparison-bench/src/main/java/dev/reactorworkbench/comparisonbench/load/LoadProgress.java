@@ -1,5 +1,7 @@
 package dev.reactorworkbench.comparisonbench.load;
 
+import dev.reactorworkbench.echoprotocol.launcher.Units;
+
 import java.time.Duration;
 import java.util.Locale;
 
@@ -37,10 +39,10 @@ public record LoadProgress(Duration elapsed, Phase phase, long requestsSent, lon
         }
     }
 
-    /** One line for a terminal, e.g. {@code [measure  3s] 41,230 msg/s | 2.64 MB/s | p99 1.2 ms ...}. */
+    /** One line for a terminal, e.g. {@code [measure  3s]   41,230 msgs/s |  2.64 MB/s | p99   1.20 ms ...}. */
     public String line() {
-        return String.format(Locale.ROOT, "[%-7s %3ds] %,12.0f msg/s | %8.2f MB/s | p99 %9s | max %9s | in flight %,d | errors %d",
-                phase, elapsed.toSeconds(), messagesPerSecond, megabytesPerSecond,
+        return String.format(Locale.ROOT, "[%-7s %3ds] %19s | %11s | p99 %10s | max %10s | in flight %,d | errors %d",
+                phase, elapsed.toSeconds(), Units.rate(messagesPerSecond), Units.megabytesPerSecond(megabytesPerSecond),
                 LoadResult.formatNanos(p99Nanos), LoadResult.formatNanos(maxNanos), inFlight, errors);
     }
 }

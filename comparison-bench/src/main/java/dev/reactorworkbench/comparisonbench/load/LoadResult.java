@@ -1,5 +1,6 @@
 package dev.reactorworkbench.comparisonbench.load;
 
+import dev.reactorworkbench.echoprotocol.launcher.Units;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -88,8 +89,8 @@ public record LoadResult(LoadSpec spec, Duration measured, long messages, long p
     public String summary() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%s%n", spec));
-        b.append(String.format(Locale.ROOT, "throughput  %,.0f msg/s  %.2f MB/s (payload, each way) over %.3f s%n",
-                messagesPerSecond(), megabytesPerSecond(), measured.toNanos() / 1e9));
+        b.append(String.format(Locale.ROOT, "throughput  %s  %s (payload, each way) over %s%n",
+                Units.rate(messagesPerSecond()), Units.megabytesPerSecond(megabytesPerSecond()), Units.duration(measured)));
         b.append(String.format(Locale.ROOT, "latency     p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (%,d measured, %s)%n",
                 formatNanos(p50Nanos()), formatNanos(p90Nanos()), formatNanos(p99Nanos()), formatNanos(p999Nanos()),
                 formatNanos(maxNanos()), latency.getTotalCount(),
@@ -106,17 +107,8 @@ public record LoadResult(LoadSpec spec, Duration measured, long messages, long p
         return b.toString();
     }
 
-    /** {@code 850us}, {@code 12.3ms}, {@code 1.20s}: three significant figures or so. */
+    /** {@code 850.0 µs}, {@code 12.30 ms}, {@code 1.20 s}: the workbench's one latency format ({@link Units}). */
     public static String formatNanos(long nanos) {
-        if (nanos < 1_000) {
-            return nanos + "ns";
-        }
-        if (nanos < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1fus", nanos / 1e3);
-        }
-        if (nanos < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.2fms", nanos / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+        return Units.latencyNanos(nanos);
     }
 }

@@ -1,5 +1,7 @@
 package dev.reactorworkbench.comparisonbench.load;
 
+import dev.reactorworkbench.echoprotocol.launcher.Units;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -102,10 +104,10 @@ public record LoadSpec(String host, int port, int connections, int depth, int pa
 
     @Override
     public String toString() {
-        return (openLoop() ? "open loop at " + rate + " msg/s" : "closed loop") + ", " + connections
+        return (openLoop() ? "open loop at " + Units.rate(rate) : "closed loop") + ", " + connections
                 + " connections x depth " + depth + ", payload " + payload + " B, " + threads + " client thread"
-                + (threads == 1 ? "" : "s") + ", warm-up " + warmup.toMillis() + " ms, duration "
-                + duration.toMillis() + " ms" + (maxRequests > 0 ? ", at most " + maxRequests + " requests per connection" : "")
+                + (threads == 1 ? "" : "s") + ", warm-up " + Units.duration(warmup) + ", duration "
+                + Units.duration(duration) + (maxRequests > 0 ? ", at most " + maxRequests + " requests per connection" : "")
                 + ", target " + host + ":" + port;
     }
 

@@ -112,7 +112,7 @@ class LoadGeneratorTest {
             assertThat(reports).hasSizeGreaterThanOrEqualTo(2);
             assertThat(reports.getFirst().phase()).isEqualTo(LoadProgress.Phase.MEASURE);
             assertThat(reports.getLast().repliesReceived()).isPositive();
-            assertThat(reports.getFirst().line()).contains("msg/s").contains("p99");
+            assertThat(reports.getFirst().line()).contains("msgs/s").contains("p99");
         }
     }
 
@@ -210,7 +210,7 @@ class LoadGeneratorTest {
             assertThat(result.ok()).isFalse();
             assertThat(result.firstError())
                     .contains("connection 0: requests due before the end were still unsent 300 ms after it (4 in flight)")
-                    .contains("could not keep up with 1000 msg/s");
+                    .contains("could not keep up with 1000 msgs/s");
         }
     }
 

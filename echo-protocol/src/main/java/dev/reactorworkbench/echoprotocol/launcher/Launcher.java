@@ -17,12 +17,11 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The shared entry point: each model's {@code main} is one line,
@@ -54,10 +53,22 @@ public final class Launcher {
      */
     public static int execute(ServerModel model, String[] args, PrintStream out, PrintStream err,
                               CountDownLatch stop, boolean untilCtrlC) {
+        return execute(model, model.name(), args, out, err, stop, untilCtrlC);
+    }
+
+    /**
+     * As {@link #execute(ServerModel, String[], PrintStream, PrintStream, CountDownLatch, boolean)},
+     * with the command a user types to get here ({@code ./workbench serve single-thread-reactor}),
+     * which the usage line and the hints name.
+     */
+    public static int execute(ServerModel model, String commandName, String[] args, PrintStream out, PrintStream err,
+                              CountDownLatch stop, boolean untilCtrlC) {
         CommonOptions common = new CommonOptions();
         CommandLine cli = new CommandLine(common);
         CommandSpec spec = cli.getCommandSpec();
-        spec.name(model.name());
+        spec.name(commandName);
+        // Defaults come from ServerConfig, written in flag syntax (5m, 1MiB), for --help and parsing.
+        cli.setDefaultValueProvider(Launcher::defaultValue);
         spec.usageMessage().description(model.description(),
                 "Speaks the echo protocol on TCP; Ctrl-C closes it gracefully.");
         Map<String, OptionSpec> modelOptions = new LinkedHashMap<>();
@@ -70,6 +81,7 @@ public final class Launcher {
             spec.addOption(o);
             modelOptions.put(option.name(), o);
         }
+        Cli.conventions(cli);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         CommandLine.ParseResult parsed;
@@ -77,11 +89,20 @@ public final class Launcher {
             parsed = cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             err.println(model.name() + ": " + e.getMessage());
-            err.println("try '" + model.name() + " --help'");
+            // A mistyped flag gets the nearest flags, as in every other command.
+            List<String> suggestions = Cli.suggestions(e);
+            if (!suggestions.isEmpty()) {
+                err.println("did you mean " + String.join(" or ", suggestions) + "?");
+            }
+            err.println("try '" + commandName + " --help'");
             return USAGE;
         }
         if (cli.isUsageHelpRequested()) {
             cli.usage(out);
+            return 0;
+        }
+        if (cli.isVersionHelpRequested()) {
+            cli.printVersionHelp(out);
             return 0;
         }
 
@@ -95,8 +116,8 @@ public final class Launcher {
                     .handler(new EchoHandler(common.workMicros))
                     .threads(common.threads)
                     .maxFrameLength(common.maxFrame)
-                    .idleTimeout(parseDuration("--idle-timeout", common.idleTimeout))
-                    .drainTimeout(parseDuration("--drain-timeout", common.drainTimeout))
+                    .idleTimeout(common.idleTimeout)
+                    .drainTimeout(common.drainTimeout)
                     .maxConnections(common.maxConnections)
                     .backlog(common.backlog)
                     .writeWaterMarks(lowWater(common, parsed), common.highWater);
@@ -139,7 +160,8 @@ public final class Launcher {
         // 4. Publish the stats over JMX, announce the server, print a stats line every second until asked to stop.
         Thread printer = null;
         try (AutoCloseable jmx = server.stats().publish(model.name(), server.port())) {
-            out.printf("%s listening on %s:%d (%s); Ctrl-C to stop%n", model.name(), config.host(), server.port(), config);
+            out.printf("%s listening on %s:%d with %s; Ctrl-C to stop%n", model.name(), config.host(), server.port(),
+                    startupFlags(config));
             if (!common.quiet) {
                 printer = Thread.ofPlatform().name("stats-printer").daemon(true)
                         .start(() -> printStats(server.stats(), out));
@@ -216,6 +238,53 @@ public final class Launcher {
         return common.lowWater;
     }
 
+    /** Every default of the common flags, read from ServerConfig's builder: the one source. */
+    private static final ServerConfig DEFAULTS = ServerConfig.builder().build();
+
+    /** picocli's default for a common flag, in the flag's own syntax; null for flags without one. */
+    static String defaultValue(CommandLine.Model.ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option)) {
+            return null;
+        }
+        return switch (option.longestName()) {
+            case "--host" -> DEFAULTS.host();
+            case "--port" -> Integer.toString(DEFAULTS.port());
+            case "--codec" -> DEFAULTS.codec().name();
+            case "--work" -> Long.toString(DEFAULTS.handler() instanceof EchoHandler echo ? echo.workMicros() : 0);
+            case "--max-frame" -> Units.flagSize(DEFAULTS.maxFrameLength());
+            case "--idle-timeout" -> Units.flagDuration(DEFAULTS.idleTimeout());
+            case "--drain-timeout" -> Units.flagDuration(DEFAULTS.drainTimeout());
+            case "--max-connections" -> Integer.toString(DEFAULTS.maxConnections());
+            case "--threads" -> Integer.toString(DEFAULTS.threads());
+            case "--backlog" -> Integer.toString(DEFAULTS.backlog());
+            case "--high-water" -> Units.flagSize(DEFAULTS.writeHighWaterMark());
+            case "--low-water" -> Units.flagSize(DEFAULTS.writeLowWaterMark());
+            default -> null;
+        };
+    }
+
+    /**
+     * The config as the flags that would give it, for the start-up line: {@code --codec line
+     * --idle-timeout 5m --max-frame 1MiB ...}, and the model's own flags that were given.
+     */
+    public static String startupFlags(ServerConfig config) {
+        StringBuilder b = new StringBuilder();
+        b.append("--codec ").append(config.codec().name());
+        if (config.handler() instanceof EchoHandler echo) {
+            b.append(" --work ").append(echo.workMicros());
+        }
+        b.append(" --threads ").append(config.threads())
+                .append(" --max-frame ").append(Units.flagSize(config.maxFrameLength()))
+                .append(" --idle-timeout ").append(Units.flagDuration(config.idleTimeout()))
+                .append(" --drain-timeout ").append(Units.flagDuration(config.drainTimeout()))
+                .append(" --max-connections ").append(config.maxConnections())
+                .append(" --backlog ").append(config.backlog())
+                .append(" --high-water ").append(Units.flagSize(config.writeHighWaterMark()))
+                .append(" --low-water ").append(Units.flagSize(config.writeLowWaterMark()));
+        config.options().forEach((name, value) -> b.append(" --").append(name).append(' ').append(value));
+        return b.toString();
+    }
+
     /**
      * Config fields and model options as the user typed them: "maxFrameLength must be ..." becomes
      * "--max-frame must be ...", "balance must be ..." becomes "--balance must be ...".
@@ -269,90 +338,62 @@ public final class Launcher {
     public static String statsLine(ServerStats.Snapshot a, ServerStats.Snapshot b) {
         double seconds = Math.max(1e-9, (b.atNanos() - a.atNanos()) / 1e9);
         return String.format(Locale.ROOT,
-                "conns %,d | msgs/s in %,.0f out %,.0f | MB/s in %.2f out %.2f | rejected %,d | protocol errors %,d | idle closed %,d",
+                "conns %,d | in %s, %s | out %s, %s | rejected %,d | protocol errors %,d | idle closed %,d",
                 b.connectionsOpen(),
-                (b.messagesIn() - a.messagesIn()) / seconds, (b.messagesOut() - a.messagesOut()) / seconds,
-                (b.bytesIn() - a.bytesIn()) / seconds / 1e6, (b.bytesOut() - a.bytesOut()) / seconds / 1e6,
+                Units.rate((b.messagesIn() - a.messagesIn()) / seconds),
+                Units.megabytesPerSecond((b.bytesIn() - a.bytesIn()) / seconds / 1e6),
+                Units.rate((b.messagesOut() - a.messagesOut()) / seconds),
+                Units.megabytesPerSecond((b.bytesOut() - a.bytesOut()) / seconds / 1e6),
                 b.connectionsRejected(), b.protocolErrors(), b.idleCloses());
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-
-    /** {@code 0}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
-    public static Duration parseDuration(String text) {
-        return parseDuration("--idle-timeout", text);
-    }
-
-    /** As {@link #parseDuration(String)}; the error names {@code flag}. */
-    public static Duration parseDuration(String flag, String text) {
-        Duration d = durationOrNull(text);
-        if (d == null) {
-            throw new IllegalArgumentException(flag + " must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
-        }
-        return d;
-    }
-
     /**
-     * The duration grammar every command of the workbench uses ({@code 500ms}, {@code 30s},
-     * {@code 5m}, {@code 1h}; a bare number is seconds), or null when {@code text} is not one;
-     * each caller words its own error.
+     * The flags every model takes. Their defaults are not written here: {@link #defaultValue} reads
+     * them from {@link ServerConfig}'s builder, so a default changes in one place.
      */
-    public static Duration durationOrNull(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            return null;
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
-    }
-
-    /** The flags every model takes. */
-    @CommandLine.Command(mixinStandardHelpOptions = false, sortOptions = false, usageHelpAutoWidth = true)
+    @CommandLine.Command(mixinStandardHelpOptions = true, versionProvider = WorkbenchVersion.class,
+            sortOptions = false, abbreviateSynopsis = true)
     static final class CommonOptions {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
-
         @Option(names = "--host", paramLabel = "<addr>", description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
-        String host = "127.0.0.1";
+        String host;
 
         @Option(names = "--port", paramLabel = "<port>", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-        int port = 7000;
+        int port;
 
         @Option(names = "--codec", paramLabel = "<codec>", description = "length-prefixed (uint32 length + payload), line (for nc/telnet) or raw (RFC 862) (default: ${DEFAULT-VALUE}).")
-        String codec = "length-prefixed";
+        String codec;
 
         @Option(names = "--work", paramLabel = "<micros>", description = "CPU the echo handler burns per message, in microseconds (default: ${DEFAULT-VALUE}).")
-        long workMicros = 0;
+        long workMicros;
 
-        @Option(names = "--max-frame", paramLabel = "<bytes>", description = "Largest frame or line accepted; a longer one closes that connection (default: ${DEFAULT-VALUE}).")
-        int maxFrame = ServerConfig.MIB;
+        @Option(names = "--max-frame", paramLabel = "<bytes>", converter = Converters.SizeConverter.class,
+                description = "Largest frame or line accepted, e.g. 4096, 64k, 1m; a longer one closes that connection (default: ${DEFAULT-VALUE}).")
+        int maxFrame;
 
-        @Option(names = "--idle-timeout", paramLabel = "<duration>", description = "Close connections silent this long, e.g. 30s or 5m; 0 disables (default: ${DEFAULT-VALUE}).")
-        String idleTimeout = "5m";
+        @Option(names = "--idle-timeout", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+                description = "Close connections silent this long, e.g. 500ms, 30s, 5m, 1h; 0 disables (default: ${DEFAULT-VALUE}).")
+        Duration idleTimeout;
 
-        @Option(names = "--drain-timeout", paramLabel = "<duration>", description = "On close, wait this long for replies already owed to be written, then close anyway; 0 closes at once (default: ${DEFAULT-VALUE}).")
-        String drainTimeout = "5s";
+        @Option(names = "--drain-timeout", paramLabel = "<duration>", converter = Converters.DurationConverter.class,
+                description = "On close, wait this long for replies already owed to be written, then close anyway; 0 closes at once (default: ${DEFAULT-VALUE}).")
+        Duration drainTimeout;
 
         @Option(names = "--max-connections", paramLabel = "<n>", description = "Connections beyond this are closed at once and counted (default: ${DEFAULT-VALUE}).")
-        int maxConnections = 10_000;
+        int maxConnections;
 
         @Option(names = "--threads", paramLabel = "<n>", description = "Size of the model's main thread pool; 0 = number of cores. Models without a pool ignore it (default: ${DEFAULT-VALUE}).")
-        int threads = 0;
+        int threads;
 
         @Option(names = "--backlog", paramLabel = "<n>", description = "Listen backlog (default: ${DEFAULT-VALUE}).")
-        int backlog = 1024;
+        int backlog;
 
-        @Option(names = "--high-water", paramLabel = "<bytes>", description = "Stop reading a connection owing more reply bytes than this (default: ${DEFAULT-VALUE}).")
-        int highWater = 64 * 1024;
+        @Option(names = "--high-water", paramLabel = "<bytes>", converter = Converters.SizeConverter.class,
+                description = "Stop reading a connection owing more reply bytes than this (default: ${DEFAULT-VALUE}).")
+        int highWater;
 
-        @Option(names = "--low-water", paramLabel = "<bytes>", description = "Resume reading once it owes this many or fewer (default: ${DEFAULT-VALUE}).")
-        int lowWater = 32 * 1024;
+        @Option(names = "--low-water", paramLabel = "<bytes>", converter = Converters.SizeConverter.class,
+                description = "Resume reading once it owes this many or fewer (default: ${DEFAULT-VALUE}).")
+        int lowWater;
 
         @Option(names = "--quiet", description = "Do not print the stats line every second.")
         boolean quiet;
