@@ -3,6 +3,7 @@ package dev.reactorworkbench.proactoraio;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -16,6 +17,13 @@ import java.nio.channels.ShutdownChannelGroupException;
  * One accept is outstanding at a time (a second would throw {@code AcceptPendingException}), so
  * accept completions never overlap: each one admits or rejects its connection, then starts the
  * next accept. Stateless, so one instance serves every server; the server is the attachment.
+ *
+ * <p>When an accept fails (out of file descriptors: {@code EMFILE}), the shared rule applies
+ * ({@link dev.reactorworkbench.echoprotocol.server.AcceptFailures}): no accept is outstanding for a
+ * pause of 10 ms doubling to 1 s, then the next one starts from the server's pause timer; one log
+ * line per episode. Starting the next accept at once instead would fail again at once, on a pool
+ * thread, for as long as descriptors stay short: a spin. Established connections are served
+ * throughout, since only the accept waits.
  */
 final class Acceptor implements CompletionHandler<AsynchronousSocketChannel, ProactorServer> {
 
@@ -38,6 +46,7 @@ final class Acceptor implements CompletionHandler<AsynchronousSocketChannel, Pro
     // tag::accept-completion[]
     @Override
     public void completed(AsynchronousSocketChannel channel, ProactorServer server) {
+        server.acceptFailures().accepted(); // ends an out-of-descriptors episode, if one was on
         // 1. Over the limit: close at once and count it. Accept completions run one at a time and
         //    only this one opens connections, so the open count cannot overshoot the limit.
         ServerStats stats = server.stats();
@@ -76,9 +85,14 @@ final class Acceptor implements CompletionHandler<AsynchronousSocketChannel, Pro
         if (e instanceof AsynchronousCloseException || e instanceof ClosedChannelException || server.isClosing()) {
             return; // close() closed the listener: accepting is over
         }
-        // Anything else (e.g. "too many open files") concerns that one connection: keep accepting.
-        System.err.println("proactor-aio: accept failed: " + e);
-        acceptNext(server);
+        // Anything else (e.g. "too many open files"): no accept for a while, then try again; the
+        // connections already open are served meanwhile.
+        IOException cause = e instanceof IOException io ? io : new IOException(e);
+        if (!(e instanceof IOException)) {
+            server.unexpected("accept", e);
+        }
+        Duration pause = server.acceptFailures().failed(cause);
+        server.acceptAfter(pause);
     }
 
     private static void closeQuietly(AsynchronousSocketChannel channel) {

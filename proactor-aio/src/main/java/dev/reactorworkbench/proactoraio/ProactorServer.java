@@ -1,7 +1,9 @@
 package dev.reactorworkbench.proactoraio;
 
+import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,8 +52,8 @@ import java.util.stream.Collectors;
  */
 final class ProactorServer implements RunningServer {
 
-    /** How long {@link #close()} lets connections finish writing replies before closing them anyway. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final System.Logger LOG = ServerLog.logger(ProactorServer.class);
+
     /** How long {@link #close()} waits for the group's threads, once after shutdown() and once after shutdownNow(). */
     static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(5);
 
@@ -74,6 +78,13 @@ final class ProactorServer implements RunningServer {
 
     private boolean closed; // guarded by `this` (close() is synchronized, a second caller waits)
 
+    // Accept failures: touched only by the accept completion (one at a time, see Acceptor) and
+    // the pause timer that starts the next accept; each hands over to the other through the JDK.
+    private final AcceptFailures acceptFailures;
+    // Starts the next accept after a pause. Its one thread, proactor-accept-pause, starts on the
+    // first pause only (most servers never need it) and ends in close().
+    private final ScheduledThreadPoolExecutor acceptPauses;
+
     private ProactorServer(ServerConfig config, ProactorThreads threads, AsynchronousChannelGroup group,
                            AsynchronousServerSocketChannel listener) throws IOException {
         this.config = config;
@@ -81,6 +92,9 @@ final class ProactorServer implements RunningServer {
         this.group = group;
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
+        this.acceptFailures = new AcceptFailures("proactor-aio " + address.getHostString() + ":" + address.getPort());
+        this.acceptPauses = new ScheduledThreadPoolExecutor(1, threads::newAcceptPauseThread);
+        this.acceptPauses.setRemoveOnCancelPolicy(true);
     }
 
     static ProactorServer start(ServerConfig config) throws IOException {
@@ -110,6 +124,19 @@ final class ProactorServer implements RunningServer {
 
     ServerConfig config() {
         return config;
+    }
+
+    AcceptFailures acceptFailures() {
+        return acceptFailures;
+    }
+
+    /** Starts the next accept once {@code pause} has passed; nothing if the server is closing. */
+    void acceptAfter(Duration pause) {
+        try {
+            acceptPauses.schedule(() -> Acceptor.acceptNext(this), pause.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // close() has shut the timer down: accepting is over
+        }
     }
 
     AsynchronousServerSocketChannel listener() {
@@ -147,7 +174,7 @@ final class ProactorServer implements RunningServer {
 
     void unexpected(String where, Throwable e) {
         unexpectedFailures.increment();
-        System.err.println("proactor-aio: unexpected failure in " + where + ": " + e);
+        LOG.log(System.Logger.Level.ERROR, "proactor-aio: unexpected failure in " + where, e);
     }
 
     /**
@@ -202,14 +229,15 @@ final class ProactorServer implements RunningServer {
         try {
             listener.close();
         } catch (IOException e) {
-            System.err.println("proactor-aio: closing the listening channel: " + e); // carry on closing
+            LOG.log(System.Logger.Level.WARNING, "proactor-aio: closing the listening channel", e); // carry on closing
         }
+        acceptPauses.shutdownNow(); // a pending "accept again" is dropped: accepting is over
         // 2. Drain: every connection reads no more, writes the replies it owes for what it has
         //    read, then closes itself. Bounded: a peer that does not read cannot hold us up.
         for (Connection c : open) {
             c.drain();
         }
-        boolean drained = awaitNoConnections(DRAIN_TIMEOUT);
+        boolean drained = awaitNoConnections(config.drainTimeout());
         // 3. Whoever is left (replies the peer will not take): close now, replies dropped.
         if (!drained) {
             synchronized (connections) {
@@ -288,6 +316,8 @@ final class ProactorServer implements RunningServer {
         // Written by whichever thread the pool asks for a thread (the starting thread, or a pool
         // thread replacing one that died), read by close(): guarded by the list's monitor.
         private final List<Thread> started = new ArrayList<>();
+        // The accept pause timer's thread, if it ever started: guarded by `started` too.
+        private final List<Thread> others = new ArrayList<>();
         // The JDK's timer threads alive before this server's group existed; final, read by close().
         private final Set<Thread> jdkTimersBefore = jdkTimerThreads();
 
@@ -307,6 +337,16 @@ final class ProactorServer implements RunningServer {
             }
         }
 
+        /** The accept pause timer's thread; joined with the others by {@link #joinAll}. */
+        Thread newAcceptPauseThread(Runnable task) {
+            Thread t = new Thread(task, "proactor-accept-pause");
+            t.setDaemon(false); // a running server keeps its JVM alive; it ends in close()
+            synchronized (started) {
+                others.add(t);
+            }
+            return t;
+        }
+
         /**
          * Joins every pool thread, then every JDK timer thread that appeared since this server
          * started, within the timeout overall; true if interrupted meanwhile.
@@ -314,12 +354,15 @@ final class ProactorServer implements RunningServer {
         boolean joinAll(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Thread> threads = new ArrayList<>(started());
+            synchronized (started) {
+                threads.addAll(others);
+            }
             jdkTimerThreads().stream().filter(t -> !jdkTimersBefore.contains(t)).forEach(threads::add);
             for (Thread t : threads) {
                 long left = deadline - System.nanoTime();
                 try {
                     if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                        System.err.println("proactor-aio: thread " + t.getName() + " did not end within " + timeout);
+                        LOG.log(System.Logger.Level.WARNING, "proactor-aio: thread " + t.getName() + " did not end within " + timeout);
                     }
                 } catch (InterruptedException e) {
                     return true;

@@ -408,7 +408,7 @@ class ProactorAioTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = sendInBackground(client, 400, i -> sized(i, 16 * 1024), failure);
             Await.awaitCondition("the server pauses reading", Duration.ofSeconds(30), () -> server.readPauses() > 0);
-            server.close(); // drains for DRAIN_TIMEOUT, then closes the connection anyway
+            server.close(); // drains for the drain timeout (5 s by default), then closes the connection anyway
             assertThat(server.poolThreads()).noneMatch(Thread::isAlive);
             assertThat(server.stats().getConnectionsOpen()).isZero();
             assertThat(server.stats().getOutboundBytesPending()).isZero();
