@@ -20,6 +20,8 @@ import java.util.List;
  * it byte for byte, and sends the next. One non-blocking client serves every ready connection on
  * each pass, so it keeps a server busy (a thread per client connection could not, on two cores)
  * and cannot itself be what starves a connection.
+ *
+ * <p>Round trips still in flight at the end are not counted; the clients then close.
  */
 final class ClosedLoop {
 
@@ -76,56 +78,38 @@ final class ClosedLoop {
     }
 
     /**
-     * Connects {@code connections} clients, runs until every one has had a first reply (bounded
-     * by {@code warmUpLimit}), then counts each connection's round trips for {@code duration}.
+     * Connects the clients one after the other, each sending its first request as soon as it is
+     * connected while the earlier ones already loop (as a load generator does: a server must
+     * accept while it is busy serving); then, from the moment the last one has sent its first
+     * request, counts every connection's round trips for {@code duration}. The same window for all,
+     * so a connection the client opened last is not counted short; one the server has not accepted
+     * yet is.
      *
-     * @return round trips completed per connection during the counted time
+     * @return round trips completed per connection within the window
      */
-    static long[] run(InetSocketAddress server, int connections, int payloadBytes, Duration duration, Duration warmUpLimit)
-            throws IOException {
+    static long[] run(InetSocketAddress server, int connections, int payloadBytes, Duration duration) throws IOException {
         List<Client> clients = new ArrayList<>();
         try (Selector selector = Selector.open()) {
             try {
-                // 1. Connect every client (blocking: the kernel completes them from the backlog).
+                // 1. Connect every client (blocking: the kernel completes it from the backlog) and
+                //    start it at once; serve the ones already started between two connects.
                 for (int i = 0; i < connections; i++) {
                     SocketChannel channel = SocketChannel.open();
-                    clients.add(new Client(i, channel, payloadBytes));
+                    Client c = new Client(i, channel, payloadBytes);
+                    clients.add(c);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     channel.connect(server);
                     channel.configureBlocking(false);
+                    c.send(channel.register(selector, SelectionKey.OP_READ, c));
+                    selector.selectNow();
+                    serveReady(selector);
                 }
-                for (Client c : clients) {
-                    c.send(c.channel.register(selector, SelectionKey.OP_READ, c));
-                }
-                // 2. Warm up until every connection has had a reply; then count for `duration`.
-                long warmUpEnd = System.nanoTime() + warmUpLimit.toNanos();
-                int warmed = 0;
-                long countUntil = 0;
-                boolean counting = false;
-                while (!counting || System.nanoTime() - countUntil < 0) {
-                    if (!counting && System.nanoTime() - warmUpEnd > 0) {
-                        throw new AssertionError("only " + warmed + " of " + connections
-                                + " connections had a first reply within " + warmUpLimit.toSeconds() + " s");
-                    }
+                // 2. The counted window: each reply is checked, counted and answered with the next request.
+                clients.forEach(c -> c.roundTrips = 0);
+                long end = System.nanoTime() + duration.toNanos();
+                while (System.nanoTime() - end < 0) {
                     selector.select(SELECT_MILLIS);
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        Client c = (Client) key.attachment();
-                        if (key.isWritable()) {
-                            c.flush(key);
-                        }
-                        if (key.isReadable() && c.read()) {
-                            if (c.roundTrips++ == 0 && !counting) {
-                                warmed++;
-                            }
-                            c.send(key);
-                        }
-                    }
-                    selector.selectedKeys().clear();
-                    if (!counting && warmed == connections) {
-                        counting = true;
-                        countUntil = System.nanoTime() + duration.toNanos();
-                        clients.forEach(c -> c.roundTrips = 0);
-                    }
+                    serveReady(selector);
                 }
                 return clients.stream().mapToLong(c -> c.roundTrips).toArray();
             } finally {
@@ -134,5 +118,19 @@ final class ClosedLoop {
                 }
             }
         }
+    }
+
+    private static void serveReady(Selector selector) throws IOException {
+        for (SelectionKey key : selector.selectedKeys()) {
+            Client c = (Client) key.attachment();
+            if (key.isWritable()) {
+                c.flush(key);
+            }
+            if (key.isReadable() && c.read()) {
+                c.roundTrips++;
+                c.send(key);
+            }
+        }
+        selector.selectedKeys().clear();
     }
 }

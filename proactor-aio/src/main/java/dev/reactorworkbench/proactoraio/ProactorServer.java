@@ -5,6 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,9 +26,11 @@ import java.util.stream.Collectors;
 /**
  * A proactor server: one {@link AsynchronousServerSocketChannel} in an
  * {@link AsynchronousChannelGroup} that owns a fixed pool of {@code --threads} threads named
- * {@code proactor-N}. Nothing here loops: the {@link Acceptor} asks for the next connection from
- * its own completion, and each {@link Connection} asks for its next read or write from its own
- * completions. Every completion handler runs on one of the pool threads.
+ * {@code proactor-N}, and one thread of its own, {@code proactor-acceptor}, the {@link Acceptor},
+ * which waits for one connection after the other and starts each one's first read (its NOTE says
+ * why it is a thread and not an accept completion handler). From then on nothing loops: each
+ * {@link Connection} asks for its next read or write from its own completions, and every
+ * completion handler runs on one of the pool threads.
  *
  * <p>NOTE: on Linux this is not a kernel proactor. The JDK <em>emulates</em> one over epoll:
  * one pool thread at a time waits in {@code epoll_wait} and hands the other ready channels to the
@@ -42,6 +43,20 @@ import java.util.stream.Collectors;
  * the thread that starts it and, when that works, may run the completion handler right there,
  * inside {@code read()} or {@code write()} (up to 16 handlers deep), which is why
  * {@link Connection} never starts I/O while it holds its lock.
+ *
+ * <p>NOTE: which completion runs where, and whether that is fair (issue 11, read in the JDK's
+ * {@code sun.nio.ch} sources and counted in a run of 1,024 connections). Ready channels are
+ * handed out first come, first served: one pool thread takes up to 512 events from
+ * {@code epoll_wait} (one-shot, so each channel appears once), queues them, and the pool works
+ * through the queue; the next poll comes after the last of them. A completion that calls
+ * {@code read()} or {@code write()} has the I/O tried at once on its own thread, and when it
+ * succeeds the next completion runs right there, nested: about 1 in 5 reads did (the client had
+ * answered already), so a connection may be served a few times in a row, at most until the
+ * thread holds {@code sun.nio.ch.maxCompletionHandlersOnStack} (16) handlers; past that the JDK
+ * leaves the I/O to epoll. That is bounded and did not starve anyone. What did is the third way a
+ * completion can run, as a task the group queues, which a fixed pool runs one per
+ * {@code epoll_wait} round: the JDK does that for an accept that succeeds at once, which is why
+ * the {@link Acceptor} is a thread (its NOTE has the figures).
  *
  * <p>NOTE: what the model leaves out: no zero-copy transfer (NIO.2 has no
  * {@code transferTo}/{@code sendfile} for asynchronous sockets: every reply is copied, from its
@@ -78,12 +93,9 @@ final class ProactorServer implements RunningServer {
 
     private boolean closed; // guarded by `this` (close() is synchronized, a second caller waits)
 
-    // Accept failures: touched only by the accept completion (one at a time, see Acceptor) and
-    // the pause timer that starts the next accept; each hands over to the other through the JDK.
-    private final AcceptFailures acceptFailures;
-    // Starts the next accept after a pause. Its one thread, proactor-accept-pause, starts on the
-    // first pause only (most servers never need it) and ends in close().
-    private final ScheduledThreadPoolExecutor acceptPauses;
+    // The Acceptor's thread, proactor-acceptor: started once the listener is bound, ended and
+    // joined by close(). Final, so any thread may read it.
+    private final Thread acceptor;
 
     private ProactorServer(ServerConfig config, ProactorThreads threads, AsynchronousChannelGroup group,
                            AsynchronousServerSocketChannel listener) throws IOException {
@@ -92,9 +104,9 @@ final class ProactorServer implements RunningServer {
         this.group = group;
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
-        this.acceptFailures = new AcceptFailures("proactor-aio " + address.getHostString() + ":" + address.getPort());
-        this.acceptPauses = new ScheduledThreadPoolExecutor(1, threads::newAcceptPauseThread);
-        this.acceptPauses.setRemoveOnCancelPolicy(true);
+        AcceptFailures failures = new AcceptFailures("proactor-aio " + address.getHostString() + ":" + address.getPort());
+        this.acceptor = new Thread(new Acceptor(this, failures), "proactor-acceptor");
+        this.acceptor.setDaemon(false); // a running server keeps its JVM alive; it ends in close()
     }
 
     static ProactorServer start(ServerConfig config) throws IOException {
@@ -113,8 +125,9 @@ final class ProactorServer implements RunningServer {
                 listener.close();
                 throw e;
             }
-            // 3. Start the first accept; from now on each accept completion starts the next one.
-            Acceptor.acceptNext(server);
+            // 3. Start the Acceptor's thread: it accepts one connection after the other and
+            //    starts each one's first read; the connections' completions do the rest.
+            server.acceptor.start();
             return server;
         } catch (IOException | RuntimeException e) {
             shutdownGroup(group, threads);
@@ -126,17 +139,9 @@ final class ProactorServer implements RunningServer {
         return config;
     }
 
-    AcceptFailures acceptFailures() {
-        return acceptFailures;
-    }
-
-    /** Starts the next accept once {@code pause} has passed; nothing if the server is closing. */
-    void acceptAfter(Duration pause) {
-        try {
-            acceptPauses.schedule(() -> Acceptor.acceptNext(this), pause.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // close() has shut the timer down: accepting is over
-        }
+    /** The Acceptor's thread (for tests). */
+    Thread acceptorThread() {
+        return acceptor;
     }
 
     AsynchronousServerSocketChannel listener() {
@@ -231,7 +236,8 @@ final class ProactorServer implements RunningServer {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "proactor-aio: closing the listening channel", e); // carry on closing
         }
-        acceptPauses.shutdownNow(); // a pending "accept again" is dropped: accepting is over
+        acceptor.interrupt(); // ends a pause at once; a waiting accept fails now the listener is closed
+        Threads.joinUninterruptibly(acceptor);
         // 2. Drain: every connection reads no more, writes the replies it owes for what it has
         //    read, then closes itself. Bounded: a peer that does not read cannot hold us up.
         for (Connection c : open) {
@@ -316,8 +322,6 @@ final class ProactorServer implements RunningServer {
         // Written by whichever thread the pool asks for a thread (the starting thread, or a pool
         // thread replacing one that died), read by close(): guarded by the list's monitor.
         private final List<Thread> started = new ArrayList<>();
-        // The accept pause timer's thread, if it ever started: guarded by `started` too.
-        private final List<Thread> others = new ArrayList<>();
         // The JDK's timer threads alive before this server's group existed; final, read by close().
         private final Set<Thread> jdkTimersBefore = jdkTimerThreads();
 
@@ -337,16 +341,6 @@ final class ProactorServer implements RunningServer {
             }
         }
 
-        /** The accept pause timer's thread; joined with the others by {@link #joinAll}. */
-        Thread newAcceptPauseThread(Runnable task) {
-            Thread t = new Thread(task, "proactor-accept-pause");
-            t.setDaemon(false); // a running server keeps its JVM alive; it ends in close()
-            synchronized (started) {
-                others.add(t);
-            }
-            return t;
-        }
-
         /**
          * Joins every pool thread, then every JDK timer thread that appeared since this server
          * started, within the timeout overall; true if interrupted meanwhile.
@@ -354,9 +348,6 @@ final class ProactorServer implements RunningServer {
         boolean joinAll(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Thread> threads = new ArrayList<>(started());
-            synchronized (started) {
-                threads.addAll(others);
-            }
             jdkTimerThreads().stream().filter(t -> !jdkTimersBefore.contains(t)).forEach(threads::add);
             for (Thread t : threads) {
                 long left = deadline - System.nanoTime();

@@ -421,7 +421,7 @@ class ProactorAioTest {
     }
 
     @Test
-    @DisplayName("the pool has --threads threads named proactor-N; during a run only they and the JDK's timer thread exist, and after close() none remain")
+    @DisplayName("the pool has --threads threads named proactor-N; during a run only they, the Acceptor's thread and the JDK's timer thread exist, and after close() none remain")
     void threads() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         ProactorServer server = ProactorServer.start(config().threads(3).idleTimeout(Duration.ofSeconds(30)).build());
@@ -436,13 +436,15 @@ class ProactorAioTest {
                     .containsExactly("proactor-0", "proactor-1", "proactor-2");
             assertThat(server.poolThreads()).allMatch(Thread::isAlive);
             assertThat(names(during)).as("threads this server started").allMatch(n ->
-                    n.matches("proactor-\\d+") || n.matches("InnocuousThread-\\d+"));
-            assertThat(names(during)).filteredOn(n -> n.startsWith("proactor-")).hasSize(3);
+                    n.matches("proactor-\\d+") || n.equals("proactor-acceptor") || n.matches("InnocuousThread-\\d+"));
+            assertThat(names(during)).as("the Acceptor's thread").containsOnlyOnce("proactor-acceptor");
+            assertThat(names(during)).filteredOn(n -> n.matches("proactor-\\d+")).hasSize(3);
             assertThat(names(during)).filteredOn(n -> n.startsWith("InnocuousThread-")).as("the JDK's timeout thread").hasSize(1);
         } finally {
             server.close();
         }
         assertThat(server.poolThreads()).as("joined by close()").noneMatch(Thread::isAlive);
+        assertThat(server.acceptorThread().isAlive()).as("the Acceptor's thread, joined by close()").isFalse();
         assertThat(during).as("threads this server started, right after close()").noneMatch(Thread::isAlive);
 
         // With the idle timeout off, no read has a timer, so the JDK never starts that thread.
@@ -450,7 +452,7 @@ class ProactorAioTest {
         try (ProactorServer untimed = ProactorServer.start(config().threads(1).idleTimeout(Duration.ZERO).build());
              EchoClient client = EchoClient.connect(untimed.address(), LengthPrefixedCodec.INSTANCE)) {
             assertThat(client.echo(new byte[]{9})).containsExactly(9);
-            assertThat(names(newThreads(before2))).containsExactly("proactor-0");
+            assertThat(names(newThreads(before2))).containsExactly("proactor-0", "proactor-acceptor");
         }
     }
 
