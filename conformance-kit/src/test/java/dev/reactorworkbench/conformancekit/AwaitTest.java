@@ -52,4 +52,31 @@ class AwaitTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("connection reset");
     }
+
+    @Test
+    @DisplayName("awaitStall returns true once the progress stops moving, false when the work ends first")
+    @Timeout(30)
+    void awaitStallTellsAStallFromAnEnd() throws Exception {
+        // A writer that makes progress for a while, then blocks (stalls) without ending.
+        AtomicLong progress = new AtomicLong();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ClientTask stalling = ClientTask.start(() -> {
+            for (int i = 0; i < 20; i++) {
+                progress.incrementAndGet();
+                Thread.sleep(5);
+            }
+            release.await(); // stalls here until the test releases it
+        });
+        assertThat(Await.awaitStall(progress::get, stalling::isDone, Duration.ofMillis(200), Duration.ofSeconds(20)))
+                .as("a stall").isTrue();
+        assertThat(progress).hasValue(20);
+        release.countDown();
+        stalling.join(Duration.ofSeconds(10));
+
+        // Work that ends: not a stall.
+        ClientTask ending = ClientTask.start(() -> progress.incrementAndGet());
+        ending.join(Duration.ofSeconds(10));
+        assertThat(Await.awaitStall(progress::get, ending::isDone, Duration.ofSeconds(5), Duration.ofSeconds(20)))
+                .as("the work ended first").isFalse();
+    }
 }
