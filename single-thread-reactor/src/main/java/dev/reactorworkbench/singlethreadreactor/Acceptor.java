@@ -1,18 +1,21 @@
 package dev.reactorworkbench.singlethreadreactor;
 
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
+import dev.reactorworkbench.echoprotocol.loop.IoHandle;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
- * Doug Lea's Acceptor: runs on the thread of the reactor that owns the listening socket, accepts
- * every pending connection (up to a bound per turn, so a connection storm cannot starve the
- * connections already open) and hands each one to a reactor.
+ * Doug Lea's Acceptor: the {@link IoHandle} of a listening socket. It runs on the thread of the
+ * loop that owns the listener, accepts every pending connection (up to a bound per turn, so a
+ * connection storm cannot starve the connections already open) and hands each one to a reactor.
  */
-public final class Acceptor {
+public final class Acceptor implements IoHandle {
 
     /** Most connections taken from the backlog in one turn of the loop. */
     static final int MAX_ACCEPTS_PER_TURN = 64;
@@ -21,6 +24,10 @@ public final class Acceptor {
     private final int maxConnections;
     private final ServerStats stats;
     private final Consumer<SocketChannel> handOff;
+
+    // Loop thread only, once registered.
+    private EventLoop loop;
+    private SelectionKey key;
 
     /**
      * @param handOff where accepted connections go: the same reactor for the single-thread model,
@@ -33,13 +40,20 @@ public final class Acceptor {
         this.handOff = handOff;
     }
 
-    public ServerSocketChannel listener() {
-        return listener;
+    /** Registers the listener with {@code loop}, before the loop starts. */
+    void register(EventLoop loop) throws IOException {
+        this.loop = loop;
+        this.key = loop.register(listener, SelectionKey.OP_ACCEPT, this);
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        onAcceptable();
     }
 
     // tag::accept[]
-    /** Called by the reactor when the listening socket is readable. */
-    void onAcceptable() {
+    /** Called by the loop when the listening socket is readable. */
+    private void onAcceptable() {
         for (int i = 0; i < MAX_ACCEPTS_PER_TURN; i++) {
             SocketChannel channel;
             try {
@@ -52,7 +66,7 @@ public final class Acceptor {
             }
             if (stats.getConnectionsOpen() >= maxConnections) { // <1>
                 stats.connectionRejected();
-                closeQuietly(channel);
+                EventLoop.closeQuietly(channel);
                 continue;
             }
             stats.connectionOpened(); // counted here, so the limit holds across reactors
@@ -61,11 +75,17 @@ public final class Acceptor {
     }
     // end::accept[]
 
-    static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing: nothing useful to do with the error
+    /** Shutdown: stop accepting; closing the listener frees the port at once. */
+    @Override
+    public void drain() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (key != null) {
+            loop.deregister(key);
         }
+        EventLoop.closeQuietly(listener);
     }
 }

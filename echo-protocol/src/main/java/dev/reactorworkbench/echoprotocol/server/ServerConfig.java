@@ -17,6 +17,9 @@ public final class ServerConfig {
     /** One mebibyte, the default frame limit. */
     public static final int MIB = 1 << 20;
 
+    /** The one default drain timeout of every model ({@code --drain-timeout}). */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
     private final String host;
     private final int port;
     private final Codec codec;
@@ -24,6 +27,7 @@ public final class ServerConfig {
     private final int threads;
     private final int maxFrameLength;
     private final Duration idleTimeout;
+    private final Duration drainTimeout;
     private final int writeHighWaterMark;
     private final int writeLowWaterMark;
     private final int maxConnections;
@@ -38,6 +42,7 @@ public final class ServerConfig {
         this.threads = b.threads;
         this.maxFrameLength = b.maxFrameLength;
         this.idleTimeout = b.idleTimeout;
+        this.drainTimeout = b.drainTimeout;
         this.writeHighWaterMark = b.writeHighWaterMark;
         this.writeLowWaterMark = b.writeLowWaterMark;
         this.maxConnections = b.maxConnections;
@@ -59,6 +64,7 @@ public final class ServerConfig {
         b.threads = threads;
         b.maxFrameLength = maxFrameLength;
         b.idleTimeout = idleTimeout;
+        b.drainTimeout = drainTimeout;
         b.writeHighWaterMark = writeHighWaterMark;
         b.writeLowWaterMark = writeLowWaterMark;
         b.maxConnections = maxConnections;
@@ -97,6 +103,15 @@ public final class ServerConfig {
 
     public int maxFrameLength() {
         return maxFrameLength;
+    }
+
+    /**
+     * How long {@code close()} waits for replies already owed to be written before it closes the
+     * connections anyway (a peer that never reads cannot hold a server open). One policy for
+     * every model; {@link Duration#ZERO} closes at once.
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
     }
 
     /** Connections silent for this long are closed; {@link Duration#ZERO} disables the check. */
@@ -155,7 +170,7 @@ public final class ServerConfig {
     public String toString() {
         return "host=" + host + " port=" + port + " codec=" + codec.name() + " handler=" + handler
                 + " threads=" + (threads == 0 ? "default" : threads) + " maxFrameLength=" + maxFrameLength
-                + " idleTimeout=" + idleTimeout + " writeWaterMarks=" + writeLowWaterMark + ".." + writeHighWaterMark
+                + " idleTimeout=" + idleTimeout + " drainTimeout=" + drainTimeout + " writeWaterMarks=" + writeLowWaterMark + ".." + writeHighWaterMark
                 + " maxConnections=" + maxConnections + " backlog=" + backlog
                 + (options.isEmpty() ? "" : " options=" + options);
     }
@@ -168,6 +183,7 @@ public final class ServerConfig {
         private int threads = 0;
         private int maxFrameLength = MIB;
         private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int writeHighWaterMark = 64 * 1024;
         private int writeLowWaterMark = 32 * 1024;
         private int maxConnections = 10_000;
@@ -222,6 +238,15 @@ public final class ServerConfig {
         }
 
         /** Sets both marks; the low mark must be below the high one. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+            if (drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("drainTimeout must be in 0s..10m (0 closes at once), was " + drainTimeout);
+            }
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
         public Builder writeWaterMarks(int low, int high) {
             checkRange("writeHighWaterMark", high, 1, 256 * MIB);
             checkRange("writeLowWaterMark", low, 0, high - 1);
