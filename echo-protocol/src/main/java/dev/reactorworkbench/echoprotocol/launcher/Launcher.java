@@ -95,7 +95,8 @@ public final class Launcher {
                     .handler(new EchoHandler(common.workMicros))
                     .threads(common.threads)
                     .maxFrameLength(common.maxFrame)
-                    .idleTimeout(parseDuration(common.idleTimeout))
+                    .idleTimeout(parseDuration("--idle-timeout", common.idleTimeout))
+                    .drainTimeout(parseDuration("--drain-timeout", common.drainTimeout))
                     .maxConnections(common.maxConnections)
                     .backlog(common.backlog)
                     .writeWaterMarks(lowWater(common, parsed), common.highWater);
@@ -219,17 +220,18 @@ public final class Launcher {
      * Config fields and model options as the user typed them: "maxFrameLength must be ..." becomes
      * "--max-frame must be ...", "balance must be ..." becomes "--balance must be ...".
      */
-    private static final Map<String, String> FLAG_OF_FIELD = Map.of(
-            "maxFrameLength", "--max-frame",
-            "idleTimeout", "--idle-timeout",
-            "maxConnections", "--max-connections",
-            "writeHighWaterMark", "--high-water",
-            "writeLowWaterMark", "--low-water",
-            "threads", "--threads",
-            "backlog", "--backlog",
-            "port", "--port",
-            "host", "--host",
-            "work", "--work");
+    private static final Map<String, String> FLAG_OF_FIELD = Map.ofEntries(
+            Map.entry("maxFrameLength", "--max-frame"),
+            Map.entry("idleTimeout", "--idle-timeout"),
+            Map.entry("drainTimeout", "--drain-timeout"),
+            Map.entry("maxConnections", "--max-connections"),
+            Map.entry("writeHighWaterMark", "--high-water"),
+            Map.entry("writeLowWaterMark", "--low-water"),
+            Map.entry("threads", "--threads"),
+            Map.entry("backlog", "--backlog"),
+            Map.entry("port", "--port"),
+            Map.entry("host", "--host"),
+            Map.entry("work", "--work"));
 
     static String inFlagTerms(String message, java.util.Set<String> modelOptions) {
         if (message == null) {
@@ -278,9 +280,14 @@ public final class Launcher {
 
     /** {@code 0}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
     public static Duration parseDuration(String text) {
+        return parseDuration("--idle-timeout", text);
+    }
+
+    /** As {@link #parseDuration(String)}; the error names {@code flag}. */
+    public static Duration parseDuration(String flag, String text) {
         Duration d = durationOrNull(text);
         if (d == null) {
-            throw new IllegalArgumentException("--idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
+            throw new IllegalArgumentException(flag + " must look like 0, 500ms, 30s, 5m or 1h, was '" + text + "'");
         }
         return d;
     }
@@ -328,6 +335,9 @@ public final class Launcher {
 
         @Option(names = "--idle-timeout", paramLabel = "<duration>", description = "Close connections silent this long, e.g. 30s or 5m; 0 disables (default: ${DEFAULT-VALUE}).")
         String idleTimeout = "5m";
+
+        @Option(names = "--drain-timeout", paramLabel = "<duration>", description = "On close, wait this long for replies already owed to be written, then close anyway; 0 closes at once (default: ${DEFAULT-VALUE}).")
+        String drainTimeout = "5s";
 
         @Option(names = "--max-connections", paramLabel = "<n>", description = "Connections beyond this are closed at once and counted (default: ${DEFAULT-VALUE}).")
         int maxConnections = 10_000;

@@ -89,6 +89,8 @@ class LauncherTest {
             "--port         | abc      | '--port'",
             "--port         | 70000    | --port must be in 0..65535, was 70000",
             "--idle-timeout | 5x       | --idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
+            "--drain-timeout | 5x      | --drain-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
+            "--drain-timeout | 11m     | --drain-timeout must be in 0s..10m (0 closes at once), was PT11M",
             "--codec        | resp     | unknown codec 'resp'",
             "--work         | -1       | --work must be in 0..1000000 microseconds, was -1",
             "--max-frame    | 0        | --max-frame must be in 1..67108864, was 0",

@@ -30,6 +30,7 @@ class ServerConfigTest {
         assertThat(c.threadsOrCores()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.maxFrameLength()).isEqualTo(ServerConfig.MIB);
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.drainTimeout()).isEqualTo(ServerConfig.DEFAULT_DRAIN_TIMEOUT).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.writeLowWaterMark()).isEqualTo(32 * 1024);
         assertThat(c.writeHighWaterMark()).isEqualTo(64 * 1024);
         assertThat(c.maxConnections()).isEqualTo(10_000);
@@ -55,6 +56,8 @@ class ServerConfigTest {
         rejected(() -> b.host(" "), "host must be an address or name, was blank");
         assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout must be in 0s..1d");
+        assertThatThrownBy(() -> b.drainTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("drainTimeout must be in 0s..10m");
         assertThatThrownBy(() -> b.idleTimeout(Duration.ofDays(1).plusNanos(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout must be in 0s..1d");
         assertThatThrownBy(() -> b.codec(null)).isInstanceOf(NullPointerException.class).hasMessage("codec");
