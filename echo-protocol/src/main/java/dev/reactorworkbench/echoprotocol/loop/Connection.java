@@ -6,6 +6,7 @@ import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  */
 public final class Connection implements IoHandle {
 
-    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final System.Logger LOG = ServerLog.logger(Connection.class);
 
     /** Most bytes read from one connection in one turn of the loop: the fairness budget. */
     public static final int READ_BUDGET = 256 * 1024;

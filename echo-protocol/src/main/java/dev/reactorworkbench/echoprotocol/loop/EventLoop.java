@@ -1,6 +1,7 @@
 package dev.reactorworkbench.echoprotocol.loop;
 
 import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
+import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.Closeable;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  */
 public final class EventLoop implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final System.Logger LOG = ServerLog.logger(EventLoop.class);
 
     /** Size of the one read buffer every connection of this loop reads into. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
