@@ -132,7 +132,7 @@ class Redis6IoThreadsBehaviourTest {
             // Reading stops once a turn ends above the high water mark; that turn read at most the budget,
             // plus the rest of a frame begun earlier (8 KiB here) and the 4-byte headers.
             long peak = server.stats().getOutboundBytesPendingPeak();
-            assertThat(peak).isPositive().isLessThanOrEqualTo(high + Client.READ_BUDGET + 16 * 1024);
+            assertThat(peak).isPositive().isLessThanOrEqualTo(high + IoShare.READ_BUDGET + 16 * 1024);
             // Other clients are served meanwhile.
             EchoClient other = connect(server);
             assertThat(other.echo(new byte[]{7})).containsExactly(7);

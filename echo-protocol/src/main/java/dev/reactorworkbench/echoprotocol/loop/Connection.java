@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,6 +58,7 @@ public final class Connection implements IoHandle {
     private boolean inputEnded;                   // read returned -1: the peer half-closed
     private CloseConnectionException closeAsked;  // the decoder ended the conversation
     private Throwable failure;                    // reset, broken pipe, or a failing handler
+    private ArrayList<byte[]> postponed;          // frames decoded on an I/O thread, not yet processed
 
     // All loop thread only.
     private int interestOps = SelectionKey.OP_READ;
@@ -127,7 +129,7 @@ public final class Connection implements IoHandle {
      * connections) and passes each complete frame to {@code frames}. On the loop thread, or on an
      * I/O thread during a read phase: it touches the socket, the decoder and the phase results only.
      */
-    public void readAndDecode(ByteBuffer buffer, int budget, Consumer<byte[]> frames) {
+    private void readAndDecode(ByteBuffer buffer, int budget, Consumer<byte[]> frames) {
         try {
             while (budget > 0 && !readPaused && !readSuspended && !inputClosed && !closed && failure == null) {
                 buffer.clear().limit(Math.min(buffer.capacity(), budget));
@@ -191,11 +193,31 @@ public final class Connection implements IoHandle {
         processor.process(frame);
     }
 
-    /** The model's processor for frames decoded on another thread: counts and hands it on. Loop thread. */
-    public void processDecoded(byte[] frame) {
-        if (!closed) {
-            process(frame);
+    /**
+     * The postponed read (Redis 6's I/O threads): reads and decodes like a read on the loop, but
+     * keeps the frames instead of processing them. On an I/O thread during a read phase (or on the
+     * loop thread); {@link #processPostponed()} follows on the loop thread.
+     */
+    public void readPostponed(ByteBuffer buffer, int budget) {
+        if (postponed == null) {
+            postponed = new ArrayList<>();
         }
+        readAndDecode(buffer, budget, postponed::add);
+    }
+
+    /** Loop thread, after {@link #readPostponed}: processes the kept frames in order, then settles the read. */
+    public void processPostponed() {
+        if (postponed != null) {
+            try {
+                for (int i = 0; i < postponed.size() && !closed && failure == null; i++) {
+                    process(postponed.get(i));
+                }
+            } catch (RuntimeException e) {
+                failure = e; // a failing handler: afterRead() closes this connection
+            }
+            postponed.clear();
+        }
+        afterRead();
     }
 
     // tag::send[]
@@ -287,7 +309,7 @@ public final class Connection implements IoHandle {
         long before = outbound.pendingBytes();
         try {
             writeBlocked = !outbound.flushTo(channel); // true: the socket buffer is full
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             failure = e;
         }
         bytesMoved += before - outbound.pendingBytes();
