@@ -120,8 +120,8 @@ public final class Connection implements IoHandle {
         if (processor.postponeRead()) {
             return; // Redis 6: an I/O thread reads it before the loop sleeps
         }
-        readAndDecode(loop.readBuffer(), READ_BUDGET, processNow); // <1>
-        afterRead(); // <2>
+        readAndDecode(loop.readBuffer(), READ_BUDGET, processNow);
+        afterRead();
     }
 
     /**
@@ -136,7 +136,7 @@ public final class Connection implements IoHandle {
                 int asked = buffer.remaining();
                 int n = channel.read(buffer);
                 if (n < 0) {
-                    inputEnded = true; // the peer half-closed
+                    inputEnded = true; // <1>
                     return;
                 }
                 if (n == 0) {
@@ -146,7 +146,8 @@ public final class Connection implements IoHandle {
                 bytesMoved += n;
                 stats.bytesIn(n);
                 buffer.flip();
-                decoder.decode(buffer, frames); // the decoder copies what it keeps: the buffer is free again
+                // The decoder copies what it keeps, so the shared buffer is free again afterwards.
+                decoder.decode(buffer, frames); // <2>
                 if (n < asked) {
                     return; // a short read: the socket has nothing more right now
                 }
@@ -181,9 +182,9 @@ public final class Connection implements IoHandle {
             closeAsked = null;
             endInput();
         } else if (inputEnded) {
-            endInput(); // <4>
+            endInput(); // the peer half-closed: it still gets every reply it is owed
         } else {
-            updateInterest();
+            updateInterest(); // <4>
         }
     }
     // end::read[]
