@@ -293,14 +293,22 @@ public final class Connection implements IoHandle {
     // tag::flush[]
     /** Writes what is queued; before the loop sleeps, and when the socket becomes writable. Loop thread. */
     void flush() {
-        if (beginWrite()) {
+        writeQueued = false;
+        if (!closed) {
             write();
             afterWrite();
         }
     }
 
-    /** Loop thread: takes this connection's turn to write; false when it is closed. */
+    /**
+     * Loop thread, for a model that writes the loop's pending connections itself: takes this
+     * connection's queued write. False when it is closed, or its write was already taken (so a
+     * connection listed twice is written by one thread only).
+     */
     public boolean beginWrite() {
+        if (!writeQueued) {
+            return false;
+        }
         writeQueued = false;
         return !closed;
     }
