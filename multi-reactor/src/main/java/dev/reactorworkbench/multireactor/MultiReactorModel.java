@@ -1,12 +1,13 @@
 package dev.reactorworkbench.multireactor;
 
+import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import dev.reactorworkbench.singlethreadreactor.Acceptor;
-import dev.reactorworkbench.singlethreadreactor.FrameProcessor;
 import dev.reactorworkbench.singlethreadreactor.Reactor;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Multiple reactors, master/worker (多 Reactor 多线程, 主从多线程模型; Netty's boss and worker
@@ -29,7 +31,7 @@ public final class MultiReactorModel implements ServerModel {
                     + Balancer.ROUND_ROBIN + " or " + Balancer.LEAST_CONNECTIONS, Balancer.ROUND_ROBIN);
 
     /** The main reactor owns only the listening socket; a frame reaching it would be a bug. */
-    private static final FrameProcessor NO_CONNECTIONS = (connection, frame) -> {
+    private static final Function<Connection, FrameProcessor> NO_CONNECTIONS = connection -> {
         throw new IllegalStateException("the main reactor owns no connections");
     };
 
@@ -63,11 +65,16 @@ public final class MultiReactorModel implements ServerModel {
             subReactors = SubReactorGroup.start(count, config, stats, List.of());
             // 3. The main reactor: the base Reactor and Acceptor, owning the listener and nothing else.
             Reactor mainReactor = new Reactor("main-reactor", config, stats, NO_CONNECTIONS);
-            mainReactor.listen(new Acceptor(listener, config.maxConnections(), stats,
-                    handOff(balancer, subReactors.reactors())));
+            try {
+                mainReactor.listen(new Acceptor(listener, config.maxConnections(), stats,
+                        handOff(balancer, subReactors.reactors())));
+            } catch (IOException | RuntimeException e) {
+                mainReactor.loop().close(); // never started: frees its selector at once
+                throw e;
+            }
             // 4. Start accepting.
             mainReactor.start();
-            return new MultiReactorServer(address, stats, mainReactor, subReactors);
+            return new MultiReactorServer(address, stats, config.drainTimeout(), mainReactor, subReactors);
         } catch (IOException | RuntimeException e) {
             try {
                 listener.close();

@@ -59,7 +59,8 @@ public final class MultiReactorReusePortModel implements ServerModel {
             // 2. Each sub-reactor accepts on its own listener and adopts what it accepts; each
             //    Acceptor enforces maxConnections against the one shared ServerStats gauge.
             SubReactorGroup subReactors = SubReactorGroup.start(count, config, stats, listeners);
-            return new MultiReactorServer((InetSocketAddress) first.getLocalAddress(), stats, null, subReactors);
+            return new MultiReactorServer((InetSocketAddress) first.getLocalAddress(), stats, config.drainTimeout(),
+                    null, subReactors);
         } catch (IOException | RuntimeException e) {
             for (ServerSocketChannel listener : listeners) {
                 try {

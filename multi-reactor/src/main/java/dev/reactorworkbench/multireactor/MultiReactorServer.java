@@ -6,6 +6,7 @@ import dev.reactorworkbench.singlethreadreactor.Reactor;
 import dev.reactorworkbench.singlethreadreactor.ReactorServer;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,13 +21,14 @@ public final class MultiReactorServer implements RunningServer {
     private final SubReactorGroup subReactors;
 
     /** @param mainReactor the accepting reactor, or null when the sub-reactors accept themselves (SO_REUSEPORT) */
-    MultiReactorServer(InetSocketAddress address, ServerStats stats, Reactor mainReactor, SubReactorGroup subReactors) {
+    MultiReactorServer(InetSocketAddress address, ServerStats stats, Duration drain, Reactor mainReactor,
+                       SubReactorGroup subReactors) {
         // The main reactor stops accepting first, so nothing more is handed over; then every
         // sub-reactor drains its own connections at the same time.
         List<List<Reactor>> stages = mainReactor == null
                 ? List.of(subReactors.reactors())
                 : List.of(List.of(mainReactor), subReactors.reactors());
-        this.reactors = new ReactorServer(address, stats, () -> { }, stages);
+        this.reactors = new ReactorServer(address, stats, drain, () -> { }, stages);
         this.subReactors = subReactors;
     }
 

@@ -1,17 +1,21 @@
 package dev.reactorworkbench.multireactor;
 
-import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 import dev.reactorworkbench.singlethreadreactor.Acceptor;
-import dev.reactorworkbench.singlethreadreactor.FrameProcessor;
 import dev.reactorworkbench.singlethreadreactor.Reactor;
+import dev.reactorworkbench.singlethreadreactor.SingleThreadReactorModel;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The sub-reactors (Netty's worker group, gev's work loops): N threads named
@@ -48,9 +52,8 @@ final class SubReactorGroup {
      */
     static SubReactorGroup start(int count, ServerConfig config, ServerStats stats,
                                  List<ServerSocketChannel> ownListeners) throws IOException {
-        Handler handler = config.handler();
         // The same step as the single-thread model: run the handler right here, on the reactor thread.
-        FrameProcessor runHere = (connection, frame) -> connection.send(handler.handle(frame));
+        Function<Connection, FrameProcessor> runHere = SingleThreadReactorModel.runHere(config.handler());
         List<Reactor> started = new ArrayList<>(count);
         Reactor pending = null; // created, not yet started
         try {
@@ -72,8 +75,7 @@ final class SubReactorGroup {
             // end::subreactors[]
         } catch (IOException | RuntimeException e) {
             if (pending != null) {
-                pending.start(); // the only way to close its selector is to let its loop end
-                started.add(pending);
+                pending.loop().close(); // never started: frees its selector at once
             }
             new SubReactorGroup(started).stopNow();
             throw e;
@@ -93,8 +95,8 @@ final class SubReactorGroup {
     /** Stops every sub-reactor without a drain and waits for the threads; for a start that failed half-way. */
     void stopNow() {
         for (Reactor reactor : subReactors) {
-            reactor.shutdownGracefully(0);
+            reactor.shutdownGracefully(Duration.ZERO);
         }
-        subReactors.forEach(Reactor::join);
+        subReactors.forEach(reactor -> reactor.join(Threads.JOIN_GRACE));
     }
 }

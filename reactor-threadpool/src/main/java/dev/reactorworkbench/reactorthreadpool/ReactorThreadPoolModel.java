@@ -1,5 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
 import dev.reactorworkbench.echoprotocol.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
@@ -65,12 +66,15 @@ public final class ReactorThreadPoolModel implements ServerModel {
         WorkerHandOff handOff = new WorkerHandOff(config.handler(), pool, queue);
         // 3. The single-thread reactor, as it is, with that step plugged in.
         ServerSocketChannel listener = Listeners.bind(config);
-        Reactor reactor;
+        Reactor reactor = null;
         try {
             reactor = new Reactor("reactor", config, stats, handOff);
             reactor.listen(new Acceptor(listener, config.maxConnections(), stats, reactor::adopt));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(listener);
+            EventLoop.closeQuietly(listener);
+            if (reactor != null) {
+                reactor.loop().close(); // never started: frees its selector at once
+            }
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
@@ -79,15 +83,8 @@ public final class ReactorThreadPoolModel implements ServerModel {
         reactor.start();
         // 5. close(): the reactor drains first (waits for the work in flight to come back and be
         //    written), then the pool stops and every worker is joined.
-        return new Started(new ReactorServer(address, stats, List.of(reactor), pool::shutdownAndJoin), handOff);
+        return new Started(new ReactorServer(address, stats, config.drainTimeout(), List.of(reactor),
+                () -> pool.shutdownAndJoin(config.drainTimeout())), handOff);
     }
     // end::start[]
-
-    private static void closeQuietly(ServerSocketChannel listener) {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // failing to start: the first error is the one to report
-        }
-    }
 }

@@ -1,9 +1,9 @@
 package dev.reactorworkbench.reactorthreadpool;
 
+import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
+import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.Handler;
-import dev.reactorworkbench.singlethreadreactor.ConnectionHandler;
-import dev.reactorworkbench.singlethreadreactor.FrameProcessor;
-import dev.reactorworkbench.singlethreadreactor.Reactor;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * The one step this model adds to the single-thread reactor (单 Reactor 多线程): the reactor still
@@ -36,8 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Bounded, without blocking the reactor or dropping a frame</h2>
  * Two limits, both enforced by not reading, since a reactor may neither block nor drop:
  * <ol>
- * <li>Per connection: a frame handed to the pool counts towards the connection's write water
- *     marks until its reply is back ({@link ConnectionHandler#workStarted(int)}), so a connection
+ * <li>Per connection: a frame handed to the pool is owed to the connection until its reply is
+ *     back ({@link Connection#owe(int)}: it counts towards the write water marks), so a connection
  *     with too much work queued stops being read, like one whose peer does not read its replies.
  *     That is what bounds a connection's serial queue.</li>
  * <li>For the whole pool: at most {@code queue} frames wait for a worker (the {@code --queue}
@@ -52,10 +53,10 @@ import java.util.concurrent.atomic.LongAdder;
  * most one read (64 KiB) per connection: the frames already read when it was reached.
  *
  * <p>NOTE: a connection that closes (a reset, say) with frames still in its serial queue does not
- * take them back: the workers still run them, and {@link ConnectionHandler#send} drops the
+ * take them back: the workers still run them, and {@link Connection#send} drops the
  * replies. Cancelling would need a flag the workers read; the waste is bounded by the water mark.
  */
-final class WorkerHandOff implements FrameProcessor {
+final class WorkerHandOff implements Function<Connection, FrameProcessor> {
 
     /** Frames a worker runs for one connection before it lets the other connections have a turn. */
     static final int BATCH = 16;
@@ -76,7 +77,7 @@ final class WorkerHandOff implements FrameProcessor {
     private final LongAdder suspensions = new LongAdder();           // the reactor counts, anyone reads
 
     // Reactor thread only (this model has one reactor).
-    private final Set<ConnectionHandler> suspended = new LinkedHashSet<>();
+    private final Set<Connection> suspended = new LinkedHashSet<>();
 
     WorkerHandOff(Handler handler, WorkerPool pool, int limit) {
         this.handler = handler;
@@ -85,18 +86,19 @@ final class WorkerHandOff implements FrameProcessor {
         this.resumeMark = limit / 2;
     }
 
-    // tag::hand-off[]
-    /** Reactor thread, for each decoded frame, in the order the connection sent them. */
+    /** Each new connection gets its own serial queue: the state this model keeps per connection. */
     @Override
-    public void process(ConnectionHandler connection, byte[] frame) {
-        // 1. The frame counts towards the connection's water marks until its reply is back.
-        connection.workStarted(weight(frame));
+    public FrameProcessor apply(Connection connection) {
+        return new SerialQueue(connection);
+    }
+
+    // tag::hand-off[]
+    /** Reactor thread, for each decoded frame of {@code queue}'s connection, in the order it sent them. */
+    private void handOff(SerialQueue queue, byte[] frame) {
+        Connection connection = queue.connection;
+        // 1. The frame's reply is owed to the connection (it counts towards the water marks) until it is back.
+        connection.owe(weight(frame));
         // 2. Into the connection's own serial queue, which goes into the pool's run queue if no worker has it.
-        SerialQueue queue = (SerialQueue) connection.attachment();
-        if (queue == null) {
-            queue = new SerialQueue(connection);
-            connection.attach(queue);
-        }
         int waiting = waitingFrames.incrementAndGet();
         queue.add(frame);
         // 3. The pool's queue is full: read no more from this connection until the workers catch up.
@@ -112,7 +114,7 @@ final class WorkerHandOff implements FrameProcessor {
 
     // tag::backpressure[]
     /** Reactor thread: stop reading {@code connection} until the waiting frames fall to the resume mark. */
-    private void suspend(ConnectionHandler connection) {
+    private void suspend(Connection connection) {
         if (suspended.add(connection)) {
             connection.suspendReading();
             suspensions.increment();
@@ -125,7 +127,7 @@ final class WorkerHandOff implements FrameProcessor {
     }
 
     /** A worker took a frame out of a serial queue. */
-    private void frameTaken(Reactor reactor) {
+    private void frameTaken(EventLoop reactor) {
         if (waitingFrames.decrementAndGet() <= resumeMark && resumeOwed.compareAndSet(true, false)) {
             reactor.execute(this::resumeSuspended); // the connections belong to the reactor: it resumes them
         }
@@ -133,7 +135,7 @@ final class WorkerHandOff implements FrameProcessor {
 
     /** Reactor thread. */
     private void resumeSuspended() {
-        for (ConnectionHandler connection : suspended) {
+        for (Connection connection : suspended) {
             connection.resumeReading(); // a no-op for one that closed meanwhile
         }
         suspended.clear();
@@ -151,22 +153,28 @@ final class WorkerHandOff implements FrameProcessor {
     }
 
     /**
-     * One connection's frames on their way through the pool, run one at a time and in order.
-     * Created on the connection's first frame and kept as its attachment.
+     * One connection's frames on their way through the pool, run one at a time and in order: the
+     * connection's frame processor, and all the state this model keeps per connection.
      */
-    final class SerialQueue implements Runnable {
+    final class SerialQueue implements FrameProcessor, Runnable {
 
         // Final, set on the reactor thread; workers use them only to build the task they hand back.
-        private final ConnectionHandler connection;
-        private final Reactor reactor;
+        private final Connection connection;
+        private final EventLoop reactor;
 
         // Guarded by this queue's lock: the reactor adds frames, the one worker running the queue takes them.
         private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
         private boolean scheduled; // in the pool's run queue or running on a worker
 
-        SerialQueue(ConnectionHandler connection) {
+        SerialQueue(Connection connection) {
             this.connection = connection;
-            this.reactor = connection.reactor();
+            this.reactor = connection.loop();
+        }
+
+        /** Reactor thread: the connection decoded a frame. */
+        @Override
+        public void process(byte[] frame) {
+            handOff(this, frame);
         }
 
         /** Reactor thread: queue a frame; if no worker has this connection, get in the pool's line. */
@@ -200,14 +208,14 @@ final class WorkerHandOff implements FrameProcessor {
                     // NOTE: a reply that cannot be computed cannot be skipped either (the client
                     // pairs replies with requests by order), so a failing handler closes its connection.
                     reactor.execute(() -> {
-                        connection.workFinished(weight);
+                        connection.settled(weight);
                         connection.close();
                     });
                     continue;
                 }
                 // 2. Hand the reply back: a task for the reactor's next turn (one selector.wakeup() per batch of tasks).
                 reactor.execute(() -> {
-                    connection.workFinished(weight); // 3. on the reactor thread from here on
+                    connection.settled(weight);      // 3. on the reactor thread from here on
                     connection.send(reply);          // 4. queued; written at the end of that turn
                 });
             }

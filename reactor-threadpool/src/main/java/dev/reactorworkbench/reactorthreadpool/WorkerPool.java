@@ -2,6 +2,7 @@ package dev.reactorworkbench.reactorthreadpool;
 
 import dev.reactorworkbench.echoprotocol.server.Threads;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -27,7 +28,7 @@ final class WorkerPool {
     WorkerPool(int size) {
         List<Thread> threads = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            threads.add(Thread.ofPlatform().name("worker-" + i).unstarted(this::runWorker));
+            threads.add(Threads.newThread("worker-" + i, this::runWorker));
         }
         this.workers = List.copyOf(threads);
     }
@@ -65,11 +66,12 @@ final class WorkerPool {
      * connections that are closed, and is dropped.
      *
      * <p>NOTE: a worker busy in the handler finishes its batch first; a handler that never
-     * returns (and ignores the interrupt) would hold close() forever. Java cannot stop a thread.
+     * returns (and ignores the interrupt) cannot be stopped (Java cannot stop a thread): after
+     * {@code timeout} and a grace period the join gives up and names the workers still running.
      */
-    void shutdownAndJoin() {
+    void shutdownAndJoin(Duration timeout) {
         shutdown = true;
         workers.forEach(Thread::interrupt); // wakes those waiting in take(); a busy one ends after its batch
-        workers.forEach(Threads::joinUninterruptibly); // no thread may outlive close()
+        Threads.join(workers, timeout.plus(Threads.JOIN_GRACE)); // no thread may outlive close()
     }
 }

@@ -46,7 +46,8 @@ class GracefulCloseTest {
 
             // Close while every frame is still with the (stuck) workers.
             Thread closer = Thread.ofPlatform().name("test-closer").start(server::close);
-            TestSupport.await("close() waiting for the reactor to drain", 30, () -> closer.getState() == Thread.State.WAITING);
+            TestSupport.await("close() waiting for the reactor to drain", 30, 
+                    () -> closer.getState() == Thread.State.TIMED_WAITING); // in the bounded join
             assertThat(server.stats().getMessagesOut()).as("replies before the workers were released").isZero();
             release.countDown();
 

@@ -2,6 +2,7 @@ package dev.reactorworkbench.redis6iothreads;
 
 import dev.reactorworkbench.echoprotocol.server.Threads;
 
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,15 +12,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The hand-off is the volatile {@link #pending} count, Redis's {@code io_threads_pending[i]}:
  * <ol>
- *   <li>The main thread fills {@code share.clients} and sets {@code op} (plain writes, while this
+ *   <li>The main thread fills {@code share.connections} and sets {@code op} (plain writes, while this
  *       thread is idle and does not look at them), then writes {@code pending = n}.</li>
  *   <li>This thread reads {@code pending != 0}. A volatile read that sees a volatile write also
- *       sees every write made before it, so the list, the op and the clients' state are visible.</li>
+ *       sees every write made before it, so the list, the op and the connections' state are visible.</li>
  *   <li>This thread does the I/O, empties the list, then writes {@code pending = 0}.</li>
- *   <li>The main thread reads {@code 0}, and with it every change this thread made to the clients
+ *   <li>The main thread reads {@code 0}, and with it every change this thread made to the connections
  *       (decoded frames, EOF and error flags, what is left in the outbound queues).</li>
  * </ol>
- * No lock guards the clients: between the two hand-offs only one thread touches them.
+ * No lock guards the connections: between the two hand-offs only one thread touches them.
  *
  * <p>NOTE: Redis stops idle I/O threads by holding a mutex they must take after spinning
  * ({@code stopThreadedIO}) and starts them by releasing it. Here a thread parks itself after
@@ -43,7 +44,7 @@ final class IoThread implements Runnable {
 
     IoThread(int index) {
         this.share = new IoShare("io-thread-" + index);
-        this.thread = Thread.ofPlatform().name(share.threadName).daemon(true).unstarted(this);
+        this.thread = Threads.newThread(share.threadName, this);
     }
 
     void start() {
@@ -53,7 +54,7 @@ final class IoThread implements Runnable {
     /** Main thread: hand this thread its filled share and wake it if it parked. */
     void hand(IoShare.Op op) {
         this.op = op;
-        pending = share.clients.size(); // release: publishes the list and the op (step 1)
+        pending = share.connections.size(); // release: publishes the list and the op (step 1)
         LockSupport.unpark(thread);     // a no-op permit if it is still spinning
     }
 
@@ -80,21 +81,21 @@ final class IoThread implements Runnable {
                     LockSupport.park(this);
                 }
             }
-            // 2. Read+parse or write every client dealt to us; the handler is not called here.
+            // 2. Read+parse or write every connection dealt to us; the handler is not called here.
             try {
                 share.runAll(op);
             } finally {
-                // 3. Hand the clients back (release write, step 3). Always, or the main loop would spin forever.
+                // 3. Hand the connections back (release write, step 3). Always, or the main loop would spin forever.
                 pending = 0;
             }
         }
     }
     // end::io-thread-loop[]
 
-    /** Main thread, at shutdown and only between phases: end the loop and wait for the thread. */
+    /** At shutdown, once the main loop has ended (no phase in flight): end the loop and wait for the thread. */
     void stopAndJoin() {
         stopping = true;
         LockSupport.unpark(thread);
-        Threads.joinUninterruptibly(thread);
+        Threads.join(List.of(thread), Threads.JOIN_GRACE);
     }
 }

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ class Redis6IoThreadsBehaviourTest {
             // Reading stops once a turn ends above the high water mark; that turn read at most the budget,
             // plus the rest of a frame begun earlier (8 KiB here) and the 4-byte headers.
             long peak = server.stats().getOutboundBytesPendingPeak();
-            assertThat(peak).isPositive().isLessThanOrEqualTo(high + Client.READ_BUDGET + 16 * 1024);
+            assertThat(peak).isPositive().isLessThanOrEqualTo(high + IoShare.READ_BUDGET + 16 * 1024);
             // Other clients are served meanwhile.
             EchoClient other = connect(server);
             assertThat(other.echo(new byte[]{7})).containsExactly(7);
@@ -179,13 +180,30 @@ class Redis6IoThreadsBehaviourTest {
         }
     }
 
-    private static boolean drainUntilClosed(InputStream in) {
+    @Test
+    @DisplayName("drainUntilClosed says false for a connection the server keeps open (the check above can fail)")
+    void drainUntilClosedFailsOnAnOpenConnection() throws Exception {
+        RunningServer server = start(ServerConfig.builder());
+        try (Socket open = new Socket()) {
+            open.connect(server.address());
+            open.setSoTimeout(300);
+            assertThat(drainUntilClosed(open.getInputStream())).isFalse();
+        }
+    }
+
+    /**
+     * Reads and discards until the server closes the connection: true on EOF or a reset (both say
+     * the server closed it), false when the socket's read timeout passes first (still open).
+     */
+    static boolean drainUntilClosed(InputStream in) {
         byte[] buf = new byte[64 * 1024];
         try {
             while (in.read(buf) >= 0) {
                 // discard what was flushed before the close
             }
             return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false; // nothing ended the connection within the timeout: the server did not close it
         } catch (IOException e) {
             return true; // a reset also says the server closed it
         }

@@ -1,18 +1,29 @@
 package dev.reactorworkbench.singlethreadreactor;
 
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
+import dev.reactorworkbench.echoprotocol.loop.IoHandle;
+import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Doug Lea's Acceptor: runs on the thread of the reactor that owns the listening socket, accepts
- * every pending connection (up to a bound per turn, so a connection storm cannot starve the
- * connections already open) and hands each one to a reactor.
+ * Doug Lea's Acceptor: the {@link IoHandle} of a listening socket. It runs on the thread of the
+ * loop that owns the listener, accepts every pending connection (up to a bound per turn, so a
+ * connection storm cannot starve the connections already open) and hands each one to a reactor.
+ *
+ * <p>When {@code accept()} fails (out of file descriptors, typically) it follows the one rule of
+ * {@link AcceptFailures}: drop {@code OP_ACCEPT}, and add it back from a timer of the loop after a
+ * pause that doubles from 10 ms to 1 s. Keeping {@code OP_ACCEPT} would spin the loop: the
+ * selector is level-triggered, and a listener with a connection waiting in its backlog is ready
+ * again on every turn. Established connections are served all the while.
  */
-public final class Acceptor {
+public final class Acceptor implements IoHandle {
 
     /** Most connections taken from the backlog in one turn of the loop. */
     static final int MAX_ACCEPTS_PER_TURN = 64;
@@ -21,6 +32,12 @@ public final class Acceptor {
     private final int maxConnections;
     private final ServerStats stats;
     private final Consumer<SocketChannel> handOff;
+
+    // Loop thread only, once registered.
+    private EventLoop loop;
+    private SelectionKey key;
+    private AcceptFailures failures;
+    private boolean closed;
 
     /**
      * @param handOff where accepted connections go: the same reactor for the single-thread model,
@@ -33,26 +50,36 @@ public final class Acceptor {
         this.handOff = handOff;
     }
 
-    public ServerSocketChannel listener() {
-        return listener;
+    /** Registers the listener with {@code loop}, before the loop starts. */
+    void register(EventLoop loop) throws IOException {
+        this.loop = loop;
+        this.failures = new AcceptFailures(loop.name() + " " + listener.getLocalAddress()); // logging made ready here
+        this.key = loop.register(listener, SelectionKey.OP_ACCEPT, this);
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        onAcceptable();
     }
 
     // tag::accept[]
-    /** Called by the reactor when the listening socket is readable. */
-    void onAcceptable() {
+    /** Called by the loop when the listening socket is readable. */
+    private void onAcceptable() {
         for (int i = 0; i < MAX_ACCEPTS_PER_TURN; i++) {
             SocketChannel channel;
             try {
                 channel = listener.accept();
             } catch (IOException e) {
-                return; // e.g. EMFILE: leave the rest in the backlog, try again next turn
+                pause(failures.failed(e)); // e.g. EMFILE: the rest wait in the backlog
+                return;
             }
             if (channel == null) {
                 return; // backlog empty
             }
+            failures.accepted();
             if (stats.getConnectionsOpen() >= maxConnections) { // <1>
                 stats.connectionRejected();
-                closeQuietly(channel);
+                EventLoop.closeQuietly(channel);
                 continue;
             }
             stats.connectionOpened(); // counted here, so the limit holds across reactors
@@ -61,11 +88,31 @@ public final class Acceptor {
     }
     // end::accept[]
 
-    static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing: nothing useful to do with the error
+    /**
+     * Stops accepting for {@code pause}, then tries again. NOTE: the loop's timers fire on its
+     * tick (at most 100 ms), so the shortest pauses are rounded up to it: fewer retries, never more.
+     */
+    private void pause(Duration pause) {
+        key.interestOps(0);
+        loop.timers().schedule(loop.now() + pause.toNanos(), () -> {
+            if (!closed) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
+    }
+
+    /** Shutdown: stop accepting; closing the listener frees the port at once. */
+    @Override
+    public void drain() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (key != null) {
+            loop.deregister(key);
         }
+        EventLoop.closeQuietly(listener);
     }
 }

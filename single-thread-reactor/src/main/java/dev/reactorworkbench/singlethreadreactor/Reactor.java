@@ -1,117 +1,68 @@
 package dev.reactorworkbench.singlethreadreactor;
 
-import dev.reactorworkbench.echoprotocol.nio.TimerWheel;
+import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
+import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
-import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The dispatch loop: one thread, one {@link Selector}, every connection it owns. Each turn it
- * (1) waits for readiness, (2) dispatches the ready keys to the {@link Acceptor} or a
- * {@link ConnectionHandler}, (3) runs the tasks other threads handed in, (4) writes the replies
- * the turn produced, and (5) expires idle connections.
- *
- * <p>Other threads never touch the selector's keys or a connection: they call
- * {@link #execute(Runnable)} and the reactor runs the task on its own thread. The single-thread
- * model uses that only for {@code close()}; the worker-pool and multi-reactor models build on it.
+ * Doug Lea's Reactor: an {@link EventLoop} (one thread, one selector; see it for the dispatch
+ * loop) that owns connections. The {@link Acceptor} hands it each accepted socket; it wraps the
+ * socket in a {@link Connection}, Lea's Handler, whose frames go to the {@link FrameProcessor}
+ * the model makes for it. That processor is the one step the models built on this reactor
+ * change: run the handler right here, or hand the frame to a worker pool.
  */
 public final class Reactor {
 
-    /** Size of the one read buffer every connection of this reactor reads into. */
-    static final int READ_BUFFER_SIZE = 64 * 1024;
-    private static final long IDLE_TICK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    private final String name;
+    private final EventLoop loop;
     private final ServerConfig config;
     private final ServerStats stats;
-    private final FrameProcessor processor;
-    private final Selector selector;
-    private final Thread thread;
-
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // any thread adds, the reactor drains
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();     // any thread; one wakeup per batch of tasks
-    private final AtomicInteger connectionCount = new AtomicInteger();   // up on hand-off (any thread), down on close (reactor)
-    private volatile boolean stopping;                                   // set by the reactor, read by anyone
-
-    // Reactor thread only.
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    private final ArrayDeque<ConnectionHandler> toFlush = new ArrayDeque<>();
-    private final TimerWheel timers;
-    private final long idleTimeoutNanos;
-    private final List<Acceptor> acceptors = new ArrayList<>(1);
-    private final Consumer<SelectionKey> dispatcher = this::dispatch; // one object, not one per turn
-    private long now = System.nanoTime();
-    private long drainDeadline;
+    private final Function<Connection, FrameProcessor> processors;
+    private final AtomicInteger connectionCount = new AtomicInteger(); // up on hand-off (any thread), down on close (loop)
+    private final Runnable connectionClosed = connectionCount::decrementAndGet; // one object for every connection
 
     /**
-     * @param name      the reactor thread's name, e.g. {@code reactor} or {@code sub-reactor-2}
-     * @param processor what to do with each decoded frame
+     * @param name       the thread's name, e.g. {@code reactor} or {@code sub-reactor-2}
+     * @param processors makes the model's frame processor for each new connection
      */
-    public Reactor(String name, ServerConfig config, ServerStats stats, FrameProcessor processor) throws IOException {
-        this.name = name;
+    public Reactor(String name, ServerConfig config, ServerStats stats,
+                   Function<Connection, FrameProcessor> processors) throws IOException {
+        this.loop = new EventLoop(name, config.idleTimeout().dividedBy(8));
         this.config = config;
         this.stats = stats;
-        this.processor = processor;
-        this.selector = Selector.open();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
-        long tick = idleTimeoutNanos == 0 ? IDLE_TICK_MAX_NANOS : Math.clamp(idleTimeoutNanos / 8, 1_000_000, IDLE_TICK_MAX_NANOS);
-        this.timers = new TimerWheel(tick, 512, now);
-        this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
+        this.processors = processors;
+    }
+
+    /** The loop underneath, for a model that adds a hook ({@code beforeSleep}) or a timer. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public String name() {
+        return loop.name();
     }
 
     /** Adds a listening socket to this reactor. Call before {@link #start()}. */
     public void listen(Acceptor acceptor) throws IOException {
-        if (thread.isAlive()) {
-            throw new IllegalStateException("listen() before start(): the selector must not be in select()");
-        }
-        acceptor.listener().configureBlocking(false);
-        acceptor.listener().register(selector, SelectionKey.OP_ACCEPT, acceptor);
-        acceptors.add(acceptor);
+        acceptor.register(loop);
     }
 
     public void start() {
-        thread.start();
-    }
-
-    public String name() {
-        return name;
+        loop.start();
     }
 
     /** Connections handed to this reactor and not yet closed; read by a balancer on another thread. */
     public int connectionCount() {
         return connectionCount.get();
     }
-
-    // tag::execute[]
-    /**
-     * Runs {@code task} on the reactor thread during its next turn. Safe from any thread. Only the
-     * first task of a batch pays for {@link Selector#wakeup()}; the rest ride on the same wakeup.
-     */
-    public void execute(Runnable task) {
-        tasks.add(task);
-        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
-        }
-    }
-    // end::execute[]
 
     // tag::adopt[]
     /**
@@ -125,180 +76,35 @@ public final class Reactor {
      */
     public void adopt(SocketChannel channel) {
         connectionCount.incrementAndGet();
-        if (Thread.currentThread() == thread) {
+        if (loop.inLoop()) {
             register(channel);
         } else {
-            execute(() -> register(channel));
+            loop.execute(() -> register(channel));
         }
     }
     // end::adopt[]
 
     private void register(SocketChannel channel) {
-        if (stopping) {
-            Acceptor.closeQuietly(channel); // arrived after shutdown began
-            stats.connectionClosed();
-            connectionClosed();
-            return;
-        }
         try {
-            channel.configureBlocking(false);
+            if (loop.isStopping()) {
+                throw new IOException("arrived after shutdown began");
+            }
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            ConnectionHandler connection = new ConnectionHandler(this, channel, key, config, stats, processor);
-            key.attach(connection);
-            if (idleTimeoutNanos > 0) {
-                connection.idleTimer(timers.schedule(now + idleTimeoutNanos, () -> connection.onIdleTimer(idleTimeoutNanos)));
-            }
-        } catch (IOException e) {
-            Acceptor.closeQuietly(channel);
+            new Connection(loop, channel, config, stats, processors, connectionClosed);
+        } catch (IOException | RuntimeException e) {
+            EventLoop.closeQuietly(channel); // a reset before registration, or a model that failed to set it up
             stats.connectionClosed();
-            connectionClosed();
+            connectionCount.decrementAndGet();
         }
     }
 
-    // tag::loop[]
-    private void run() {
-        try {
-            while (!stopping || !drained()) {
-                // 1. Wait for readiness, but not past the next timer tick, and not at all if tasks wait.
-                if (tasks.isEmpty()) {
-                    selector.select(dispatcher, selectTimeoutMillis());
-                } else {
-                    selector.selectNow(dispatcher);
-                }
-                // (dispatch ran for each ready key: accept, read+decode+process, or write)
-                now = System.nanoTime();
-                // 2. Run the tasks other threads handed in (replies, new connections, close).
-                wakeupPending.set(false);
-                runTasks();
-                // 3. Write the replies this turn produced, a gathering write per connection.
-                flushAll();
-                // 4. Expire idle connections.
-                timers.expire(now);
-            }
-        } catch (IOException | ClosedSelectorException e) {
-            throw new UncheckedIOException(name + " failed", e instanceof IOException io ? io : new IOException(e));
-        } finally {
-            closeEverything();
-        }
+    /** Graceful close, from any thread; see {@link EventLoop#shutdownGracefully}. */
+    public void shutdownGracefully(Duration drain) {
+        loop.shutdownGracefully(drain);
     }
 
-    private void dispatch(SelectionKey key) {
-        now = System.nanoTime();
-        Object attachment = key.attachment();
-        if (attachment instanceof Acceptor acceptor) {
-            acceptor.onAcceptable();
-        } else if (attachment instanceof ConnectionHandler connection) {
-            if (key.isValid() && key.isWritable()) {
-                connection.flush();
-            }
-            if (key.isValid() && key.isReadable()) {
-                connection.onReadable();
-            }
-        }
-    }
-    // end::loop[]
-
-    private long selectTimeoutMillis() {
-        long nanos = stopping ? Math.min(drainDeadline - now, IDLE_TICK_MAX_NANOS)
-                : timers.size() > 0 ? timers.nanosToNextTick(now) : 0;
-        if (nanos == 0 && !stopping) {
-            return 0; // nothing timed: block until an event or a wakeup
-        }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-    }
-
-    private void runTasks() {
-        // Bounded: tasks added while running wait for the next turn, so I/O is not starved.
-        for (int i = tasks.size(); i > 0; i--) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                break;
-            }
-            task.run();
-        }
-    }
-
-    private void flushAll() {
-        for (ConnectionHandler c; (c = toFlush.poll()) != null; ) {
-            c.flush();
-        }
-    }
-
-    void flushLater(ConnectionHandler connection) {
-        toFlush.add(connection);
-    }
-
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    TimerWheel timers() {
-        return timers;
-    }
-
-    /** The loop's clock, read once per event: cheaper than a system call per read. */
-    long now() {
-        return now;
-    }
-
-    void connectionClosed() {
-        connectionCount.decrementAndGet();
-    }
-
-    // tag::shutdown[]
-    /**
-     * Graceful close, from any thread: stop accepting, stop reading, write every reply already
-     * owed, close each connection when it is flushed, then end the thread. Connections still
-     * owing after {@code drainNanos} (a peer that never reads) are closed anyway.
-     */
-    public void shutdownGracefully(long drainNanos) {
-        execute(() -> {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
-            drainDeadline = now + drainNanos;
-            for (Acceptor acceptor : acceptors) {
-                acceptor.listener().keyFor(selector).cancel();
-                Acceptor.closeQuietly(acceptor.listener()); // the port is free from here on
-            }
-            for (SelectionKey key : List.copyOf(selector.keys())) {
-                if (key.attachment() instanceof ConnectionHandler connection) {
-                    connection.drain();
-                }
-            }
-        });
-    }
-    // end::shutdown[]
-
-    private boolean drained() {
-        if (connectionCount.get() == 0) {
-            return true;
-        }
-        // NOTE: a peer that never reads its replies would hold shutdown forever; past the
-        // deadline its connection is closed with the replies still queued.
-        return now - drainDeadline >= 0;
-    }
-
-    /** Waits for the reactor thread to end, through any interrupt (restored afterwards). */
-    public void join() {
-        Threads.joinUninterruptibly(thread);
-    }
-
-    private void closeEverything() {
-        stopping = true;
-        for (SelectionKey key : List.copyOf(selector.keys())) {
-            if (key.attachment() instanceof ConnectionHandler connection) {
-                connection.close();
-            } else {
-                Acceptor.closeQuietly(key.channel());
-            }
-        }
-        // Tasks that arrived too late: adopt() closes the channel, replies find the connection closed.
-        for (Runnable task; (task = tasks.poll()) != null; ) {
-            task.run();
-        }
-        Acceptor.closeQuietly(selector);
+    /** Waits for the reactor's thread, at most {@code timeout}; names it if it did not end. */
+    public void join(Duration timeout) {
+        loop.join(timeout);
     }
 }

@@ -2,8 +2,10 @@ package dev.reactorworkbench.singlethreadreactor;
 
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,19 +21,27 @@ public final class ReactorServer implements RunningServer {
 
     private final InetSocketAddress address;
     private final ServerStats stats;
+    private final Duration drain;
     private final List<List<Reactor>> stages;
     private final Runnable afterReactors;
     private final AtomicBoolean closing = new AtomicBoolean(); // any thread calling close()
 
     /** One stage: every reactor shuts down at once. */
-    public ReactorServer(InetSocketAddress address, ServerStats stats, List<Reactor> reactors, Runnable afterReactors) {
-        this(address, stats, afterReactors, List.of(List.copyOf(reactors)));
+    public ReactorServer(InetSocketAddress address, ServerStats stats, Duration drain, List<Reactor> reactors,
+                         Runnable afterReactors) {
+        this(address, stats, drain, afterReactors, List.of(List.copyOf(reactors)));
     }
 
-    /** Stages in order; the reactors of one stage shut down side by side. */
-    public ReactorServer(InetSocketAddress address, ServerStats stats, Runnable afterReactors, List<List<Reactor>> stages) {
+    /**
+     * Stages in order; the reactors of one stage shut down side by side.
+     *
+     * @param drain how long connections may take to write the replies they owe (the drain timeout)
+     */
+    public ReactorServer(InetSocketAddress address, ServerStats stats, Duration drain, Runnable afterReactors,
+                         List<List<Reactor>> stages) {
         this.address = address;
         this.stats = stats;
+        this.drain = drain;
         this.stages = stages.stream().map(List::copyOf).toList();
         this.afterReactors = afterReactors;
     }
@@ -51,9 +61,11 @@ public final class ReactorServer implements RunningServer {
         boolean first = closing.compareAndSet(false, true);
         for (List<Reactor> stage : stages) {
             if (first) {
-                stage.forEach(reactor -> reactor.shutdownGracefully(SingleThreadReactorModel.DRAIN_NANOS));
+                stage.forEach(reactor -> reactor.shutdownGracefully(drain));
             }
-            stage.forEach(Reactor::join); // every caller returns only once the threads have ended
+            // Every caller returns only once the threads have ended; a thread that does not end
+            // within the drain timeout and a grace period is named, not waited for forever.
+            stage.forEach(reactor -> reactor.join(drain.plus(Threads.JOIN_GRACE)));
         }
         if (first) {
             afterReactors.run();

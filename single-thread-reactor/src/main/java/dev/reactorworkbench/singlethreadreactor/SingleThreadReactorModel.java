@@ -1,5 +1,8 @@
 package dev.reactorworkbench.singlethreadreactor;
 
+import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.echoprotocol.loop.EventLoop;
+import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
@@ -10,7 +13,8 @@ import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Single reactor, single thread (单 Reactor 单线程; Redis before 6): one thread accepts, reads,
@@ -18,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  * parallelism either: a slow handler delays every connection.
  */
 public final class SingleThreadReactorModel implements ServerModel {
-
-    /** How long close() lets connections flush the replies they are owed. */
-    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Override
     public String name() {
@@ -32,27 +33,34 @@ public final class SingleThreadReactorModel implements ServerModel {
         return "one Selector thread accepts, reads, decodes, handles, encodes and writes (Redis before 6)";
     }
 
+    /** The step this model is about: run the handler right on the reactor thread. */
+    public static Function<Connection, FrameProcessor> runHere(Handler handler) {
+        return connection -> frame -> connection.send(handler.handle(frame));
+    }
+
     // tag::start[]
     @Override
     public RunningServer start(ServerConfig config) throws IOException {
         ServerStats stats = new ServerStats();
-        Handler handler = config.handler();
-        // 1. The step this model is about: run the handler right on the reactor thread.
-        FrameProcessor runHere = (connection, frame) -> connection.send(handler.handle(frame));
+        // 1. The step this model is about: each frame's handler runs right on the reactor thread.
+        Function<Connection, FrameProcessor> processors = runHere(config.handler());
         // 2. One reactor owns the listening socket and every connection it accepts.
         ServerSocketChannel listener = Listeners.bind(config);
-        Reactor reactor;
+        Reactor reactor = null;
         try {
-            reactor = new Reactor("reactor", config, stats, runHere);
+            reactor = new Reactor("reactor", config, stats, processors);
             reactor.listen(new Acceptor(listener, config.maxConnections(), stats, reactor::adopt));
         } catch (IOException | RuntimeException e) {
-            Acceptor.closeQuietly(listener);
+            EventLoop.closeQuietly(listener);
+            if (reactor != null) {
+                reactor.loop().close(); // never started: frees its selector at once
+            }
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
         // 3. Start the loop.
         reactor.start();
-        return new ReactorServer(address, stats, java.util.List.of(reactor), () -> { });
+        return new ReactorServer(address, stats, config.drainTimeout(), List.of(reactor), () -> { });
     }
     // end::start[]
 }

@@ -109,11 +109,18 @@ final class Connection implements Runnable {
             try {
                 decoder.decode(ByteBuffer.wrap(buffer, 0, n), this::handle);
             } catch (CloseConnectionException e) {
+                // The decoder ended the conversation: count a protocol error, write the replies
+                // still owed for the frames before it, then the farewell (if any), then close.
                 if (e.protocolError()) {
                     stats.protocolError();
                 }
-                writeReplies(out); // still owed for the good frames before the bad one
-                return;            // closes this connection only, without a reply to the bad frame
+                writeReplies(out);
+                byte[] farewell = e.farewell();
+                if (farewell.length > 0) {
+                    out.write(farewell);
+                    stats.bytesOut(farewell.length);
+                }
+                return; // closes this connection only
             }
             // 3. Write the replies of this read in one write. It blocks while the peer is not
             //    reading, and a blocked writer is not reading either: that is the backpressure.

@@ -1,8 +1,10 @@
 package dev.reactorworkbench.threadperconnection;
 
+import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -29,15 +30,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ThreadPerConnectionServer implements RunningServer {
 
-    /** How long {@link #close()} lets connections write the replies they owe before closing them hard. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
-
     private final ServerConfig config;
+    private final Duration drain; // how long close() lets connections write the replies they owe
     private final ServerStats stats = new ServerStats();
     private final ServerSocket serverSocket;
     private final InetSocketAddress address;
     private final Thread acceptor;
     private final ThreadFactory connectionThreads; // used by the acceptor thread only
+    private final AcceptFailures acceptFailures;   // the acceptor thread only
     // Every connection started and not yet seen to have ended. Owned by the acceptor thread;
     // close() reads it only after joining the acceptor (the join is the hand-off).
     private final List<Connection> connections = new ArrayList<>();
@@ -46,11 +46,15 @@ final class ThreadPerConnectionServer implements RunningServer {
 
     private ThreadPerConnectionServer(ServerConfig config, ServerSocket serverSocket, Thread.Builder threads) {
         this.config = config;
+        this.drain = config.drainTimeout();
         this.serverSocket = serverSocket;
         this.address = new InetSocketAddress(serverSocket.getInetAddress(), serverSocket.getLocalPort());
         // One builder makes every thread of this server: first the acceptor, then conn-0, conn-1, ...
-        this.acceptor = threads.name("acceptor").unstarted(this::acceptLoop);
-        this.connectionThreads = threads.name("conn-", 0).factory();
+        // (daemons, the one thread rule: virtual threads are daemons anyway).
+        Thread.Builder daemons = threads instanceof Thread.Builder.OfPlatform platform ? platform.daemon(true) : threads;
+        this.acceptor = daemons.name("acceptor").unstarted(this::acceptLoop);
+        this.connectionThreads = daemons.name("conn-", 0).factory();
+        this.acceptFailures = new AcceptFailures("acceptor " + address); // logging made ready here
     }
 
     /** Binds, starts the acceptor and returns: from here on the kernel completes handshakes for us. */
@@ -80,11 +84,12 @@ final class ThreadPerConnectionServer implements RunningServer {
                 if (closing) {
                     return;
                 }
-                // NOTE: accept fails like this when the process is out of file descriptors (EMFILE).
-                // Keep serving the connections we have; pause briefly instead of spinning on the error.
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                // Out of file descriptors (EMFILE), typically: the connection threads keep serving
+                // what they have; this thread pauses (10 ms doubling to 1 s) instead of spinning.
+                LockSupport.parkNanos(acceptFailures.failed(e).toNanos());
                 continue;
             }
+            acceptFailures.accepted();
             // 2. Over the limit: close it at once and count it. Only this thread opens
             //    connections, so the open count cannot grow between this check and step 3.
             if (stats.getConnectionsOpen() >= config.maxConnections()) {
@@ -126,36 +131,28 @@ final class ThreadPerConnectionServer implements RunningServer {
         // 1. Stop accepting: closing the server socket wakes the acceptor out of accept() and frees
         //    the port. After the join, `connections` is ours to read and no connection is added.
         Connection.closeQuietly(serverSocket);
-        joinOrFail(acceptor, System.nanoTime() + CLOSE_GRACE.toNanos());
+        LockSupport.unpark(acceptor); // if it is pausing after a failed accept
+        Threads.join(List.of(acceptor), Threads.JOIN_GRACE);
         // 2. Shut down the input of every connection: a thread blocked in read() sees EOF, writes the
         //    replies it owes for what it has already read, and closes its socket.
         for (Connection c : connections) {
             c.shutdownInput();
         }
-        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        long deadline = System.nanoTime() + drain.toNanos();
         for (Connection c : connections) {
             c.join(deadline);
         }
         // 3. NOTE: a peer that never reads keeps its connection thread blocked in write() for ever,
-        //    and the join above would hang with it. After the grace period we close such sockets hard
+        //    and the join above would hang with it. After the drain timeout we close such sockets hard
         //    (RST): the blocked write fails, the thread ends, and those unread replies are lost.
         for (Connection c : connections) {
             if (!c.hasEnded()) {
                 c.abort();
             }
         }
-        // 4. Join every thread we started, so none outlives close().
-        long hardDeadline = System.nanoTime() + CLOSE_GRACE.toNanos();
-        for (Connection c : connections) {
-            joinOrFail(c.thread(), hardDeadline);
-        }
+        // 4. Join every thread we started, so none outlives close(); one that does not end is named.
+        Threads.join(connections.stream().map(Connection::thread).toList(), Threads.JOIN_GRACE);
         connections.clear();
     }
     // end::close[]
-
-    private static void joinOrFail(Thread thread, long deadlineNanos) {
-        if (!Connection.joinUntil(thread, deadlineNanos)) {
-            throw new IllegalStateException("thread " + thread.getName() + " did not end in time");
-        }
-    }
 }
