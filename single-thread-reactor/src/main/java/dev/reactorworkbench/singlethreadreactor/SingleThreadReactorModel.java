@@ -32,6 +32,11 @@ public final class SingleThreadReactorModel implements ServerModel {
         return "one Selector thread accepts, reads, decodes, handles, encodes and writes (Redis before 6)";
     }
 
+    @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.ONE; // the reactor thread runs every handler: the keyspace needs no lock
+    }
+
     // tag::start[]
     @Override
     public RunningServer start(ServerConfig config) throws IOException {
