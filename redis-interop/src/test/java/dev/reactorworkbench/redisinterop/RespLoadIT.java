@@ -54,7 +54,7 @@ class RespLoadIT {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed + err).isZero();
         assertThat(printed).contains("redis-benchmark against single-thread-reactor")
-                .contains("redis-benchmark against real Redis (redis ");
+                .contains("redis-benchmark against redis (redis-server pid ");
         // One row per test, with a figure in both columns and their ratio.
         assertThat(printed).containsPattern("(?m)^SET\\s+[\\d,]+\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s")
                 .containsPattern("(?m)^GET\\s+[\\d,]+\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s");

@@ -97,7 +97,7 @@ public final class RedisBenchmarkCommand implements Callable<Integer> {
                 err.println("workbench redis-benchmark: " + RedisBinaries.missing("redis-server") + "; showing the model alone");
             } else {
                 try (RealRedis redis = RealRedis.start(1)) {
-                    out.println("redis-benchmark against real Redis (" + redis + ") ...");
+                    out.println("redis-benchmark against " + redis + " ...");
                     theirs = run(benchmark.get(), redis.port());
                 }
                 if (theirs == null) {
