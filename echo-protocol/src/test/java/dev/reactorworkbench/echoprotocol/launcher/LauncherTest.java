@@ -166,7 +166,7 @@ class LauncherTest {
             "--max-frame    | 2q       | '--max-frame': must be a byte count like 4096, 64k or 1m (k = 1024), was '2q'",
             "--drain-timeout | 5x      | '--drain-timeout': must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
             "--drain-timeout | 11m     | --drain-timeout must be in 0s..10m (0 closes at once), was PT11M",
-            "--codec        | resp     | unknown codec 'resp'",
+            "--codec        | http     | unknown codec 'http'",
             "--work         | -1       | --work must be in 0..1000000 microseconds, was -1",
             "--max-frame    | 0        | --max-frame must be in 1..67108864, was 0",
             "--high-water   | 0        | --high-water must be in 1..268435456, was 0",
