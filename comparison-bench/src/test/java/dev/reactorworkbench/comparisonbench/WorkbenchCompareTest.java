@@ -43,7 +43,7 @@ class WorkbenchCompareTest {
 
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("[  1/1").contains("thread split:")
-                .contains("### 64 connections x 64 B x work 0 us")
+                .contains("### 64 connections x 64 B x work 0 µs")
                 .containsPattern("\\| single-thread-reactor \\| [^|]+ \\| [0-9,]+ \\[[0-9,]+–[0-9,]+] \\|")
                 .contains("noise: median half-width of the msgs/s intervals")
                 .contains("compare took");

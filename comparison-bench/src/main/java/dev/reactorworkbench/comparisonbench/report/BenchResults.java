@@ -81,7 +81,7 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
         }
 
         public String describe() {
-            return connections + " connection" + (connections == 1 ? "" : "s") + " x " + payload + " B x work " + work + " us";
+            return connections + " connection" + (connections == 1 ? "" : "s") + " x " + payload + " B x work " + work + " µs";
         }
 
         /** The part of a chart's file name: {@code c64-p64-w0}. */

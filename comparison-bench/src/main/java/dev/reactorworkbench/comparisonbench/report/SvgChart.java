@@ -126,7 +126,7 @@ public final class SvgChart {
         for (double t : y.ticks()) {
             double py = TOP + y.at(t);
             b.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>%n", LEFT, py, LEFT + plotW, py));
-            b.append(text(LEFT - 6, py + 4, null, "end", tick(t)));
+            b.append(text(LEFT - 6, py + 4, null, "end", logY ? plain(t) : tick(t)));
         }
         b.append(String.format(Locale.ROOT, "<text transform=\"translate(18,%d) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
                 TOP + plotH / 2, esc(yTitle)));
@@ -327,6 +327,11 @@ public final class SvgChart {
             return trim(v / 1_000) + "k";
         }
         return trim(v);
+    }
+
+    /** A log axis' label in its own unit: 0.1, 2, 1,000 (no k/M: 1k ms would read as a rate). */
+    static String plain(double v) {
+        return v >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : trim(v);
     }
 
     private static String trim(double v) {

@@ -15,7 +15,7 @@ import java.util.function.LongUnaryOperator;
  * objects (3 forks of {@code rawData}, {@code scoreConfidence}) and open-loop runs with real encoded
  * HdrHistograms, so the report is tested on what the bench writes, not on hand-typed numbers.
  */
-final class Fixtures {
+public final class Fixtures {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper M = ReportJson.MAPPER;
 
@@ -106,7 +106,7 @@ final class Fixtures {
      * One open-loop run whose histogram holds {@code n} latencies {@code latencyNs.applyAsLong(i)},
      * encoded as the bench encodes it (compressed, base64).
      */
-    Fixtures run(String server, int connections, double fraction, double offered, double achieved, long errors, int n,
+    public Fixtures run(String server, int connections, double fraction, double offered, double achieved, long errors, int n,
                  LongUnaryOperator latencyNs) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         for (int i = 0; i < n; i++) {
@@ -137,11 +137,11 @@ final class Fixtures {
         return this;
     }
 
-    String resultsJson() {
+    public String resultsJson() {
         return ReportJson.text(BenchResults.wrap(machine, settings, jmh));
     }
 
-    String latencyJson() {
+    public String latencyJson() {
         ObjectNode doc = M.createObjectNode();
         doc.set("machine", M.valueToTree(machine));
         doc.set("runs", runs);
@@ -149,7 +149,7 @@ final class Fixtures {
     }
 
     /** The standard fixture: two shapes, every twin, and intervals chosen so some differences are real and some are not. */
-    static Fixtures standard() {
+    public static Fixtures standard() {
         return new Fixtures()
                 .row("single-thread-reactor", 2, 64, 64, 0, 30_000, 29_000, 31_000, 20)
                 .row("reactor-threadpool", 2, 64, 64, 0, 15_000, 14_000, 16_000, 40)

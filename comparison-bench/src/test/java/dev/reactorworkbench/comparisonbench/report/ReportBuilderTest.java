@@ -120,12 +120,12 @@ class ReportBuilderTest {
         ReportBuilder builder = new ReportBuilder(BenchResults.parse(f.resultsJson()), null, lat, null, null);
         List<Path> files = builder.write(dir);
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).contains("### 64 connections x 64 B x work 0 us, 50 % load")
+        assertThat(md).contains("### 64 connections x 64 B x work 0 µs, 50 % load")
                 .contains("Offered: 10,000 msgs/s (50 % of netty-nio's 20,000 msgs/s)")
                 .containsPattern("\\| single-thread-reactor \\| 2 \\| 10,000 \\| 10,000 \\| 150 µs \\[[^]]+] \\| 199 µs")
                 .contains("| netty-nio | 2 | 10,000 | 8,000 **behind** |")
                 .contains("**3 FAILED**")
-                .contains("### 64 connections x 64 B x work 0 us, 90 % load");
+                .contains("### 64 connections x 64 B x work 0 µs, 90 % load");
         assertThat(files).contains(dir.resolve("charts/latency-open-c64-p64-w0-load50.svg"),
                 dir.resolve("charts/latency-open-c64-p64-w0-load90.svg"));
         String svg = Files.readString(dir.resolve("charts/latency-open-c64-p64-w0-load50.svg"));
@@ -171,7 +171,7 @@ class ReportBuilderTest {
         String html = Files.readString(dir.resolve("index.html"));
         assertThat(md.lines().skip(2).findFirst().orElseThrow()).startsWith("> **This run is not clean.**").contains("3.7");
         assertThat(html.indexOf("This run is not clean")).isPositive().isLessThan(html.indexOf("<h2>"));
-        assertThat(md).contains("- **Grid**: 2 shapes (64 connections x 64 B x work 0 us; 1024 connections x 64 B x work 0 us) x 4 servers, 7 rows")
+        assertThat(md).contains("- **Grid**: 2 shapes (64 connections x 64 B x work 0 µs; 1024 connections x 64 B x work 0 µs) x 4 servers, 7 rows")
                 .contains("- **Forks**: 3 per point.")
                 .contains("- **Iterations**: warm-up 2 x 1 s, measured 5 x 1 s; mode full.")
                 .contains("- **Pinning**: none (2 cores: server and client unpinned).")
@@ -222,7 +222,7 @@ class ReportBuilderTest {
         BenchResults r = BenchResults.read(committed);
         new ReportBuilder(r, null, null, null, null).write(dir);
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).contains("the lowest and highest measured iteration").contains("- **Load gate**: not recorded").contains("### 64 connections x 64 B x work 0 us");
+        assertThat(md).contains("the lowest and highest measured iteration").contains("- **Load gate**: not recorded").contains("### 64 connections x 64 B x work 0 µs");
         assertThat(r.rows()).hasSizeGreaterThan(100);
     }
 
