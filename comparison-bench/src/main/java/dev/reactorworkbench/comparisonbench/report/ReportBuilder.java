@@ -546,7 +546,8 @@ public final class ReportBuilder {
 
     /** {@code markdown} rendered by commonmark (with GitHub tables) into a standalone page. */
     static String html(String markdown) {
-        String body = HtmlRenderer.builder().extensions(MARKDOWN).build()
+        // escapeHtml: a value read from a results file (a JVM name, a flag like <dir>) is text, never markup.
+        String body = HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build()
                 .render(Parser.builder().extensions(MARKDOWN).build().parse(markdown));
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 + "<title>Reactor Workbench: benchmark results</title>\n"

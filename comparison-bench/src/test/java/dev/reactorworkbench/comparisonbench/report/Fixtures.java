@@ -28,6 +28,7 @@ public final class Fixtures {
     Fixtures() {
         machine.put("cores", 2);
         machine.put("jdk", "Fixture JDK 25");
+        machine.put("javaVersion", "openjdk <fixture> & co");   // markup-like text must stay text in the HTML
         machine.put("loadGate", new LinkedHashMap<>(Map.of("threshold", 0.5, "loadAtStart", 0.12, "cores", 2, "forced", false)));
         machine.put("pinning", "none (2 cores: server and client unpinned)");
         settings.put("forks", 3);
@@ -95,9 +96,10 @@ public final class Fixtures {
         ArrayNode raw = m.putArray("rawData");
         for (int f = 0; f < forks; f++) {
             ArrayNode fork = raw.addArray();
-            // Iterations at the middle and, for the first fork, at the interval's ends.
-            fork.add(f == 0 && !Double.isNaN(lo) ? lo : score);
-            fork.add(f == 0 && !Double.isNaN(hi) ? hi : score);
+            // Iterations inside JMH's interval (a quarter of its width from each end), so the range of the
+            // iterations differs from JMH's interval and a test can tell which one the report used.
+            fork.add(f == 0 && !Double.isNaN(lo) ? lo + (hi - lo) / 4 : score);
+            fork.add(f == 0 && !Double.isNaN(hi) ? hi - (hi - lo) / 4 : score);
         }
         return m;
     }

@@ -43,6 +43,11 @@ class ReportBuilderTest {
         assertThat(str.metric("server.cpu.us/msg").low()).isCloseTo(19.0, within(1e-9));
         assertThat(str.threads()).isEqualTo(2);
         assertThat(str.forks()).isEqualTo(3);
+        // the same file with one fork: the range of its iterations instead
+        BenchResults oneFork = BenchResults.parse(Fixtures.standard().resultsJson().replace("\"forks\" : 3", "\"forks\" : 1"));
+        assertThat(oneFork.intervalKind()).isEqualTo(BenchResults.IntervalKind.ITERATION_RANGE);
+        assertThat(oneFork.find("single-thread-reactor", 2, S64).orElseThrow().msgsPerSec())
+                .isEqualTo(new Figure(30_000, 29_500, 30_500));
 
         // The committed run's shape: 1 fork, no threads param, no cost metrics; the interval is min-max of iterations.
         BenchResults old = BenchResults.parse(fixture("results.json"));
