@@ -463,8 +463,9 @@ public final class ReportBuilder {
         List<BenchResults.Shape> shapes = results.shapes();
         b.append("- **Grid**: ").append(shapes.size()).append(" shape").append(shapes.size() == 1 ? "" : "s").append(" (")
                 .append(String.join("; ", shapes.stream().map(BenchResults.Shape::describe).toList())).append(") x ")
-                .append(results.servers().size()).append(" servers, ").append(results.rows().size()).append(" rows; servers run with `--threads ")
-                .append(results.mainThreads() > 0 ? String.valueOf(results.mainThreads()) : "?").append("`")
+                .append(results.servers().size()).append(" servers, ").append(results.rows().size()).append(" rows; ")
+                .append(results.mainThreads() > 0 ? "servers run with `--threads " + results.mainThreads() + "`"
+                        : "the servers' --threads not recorded (the threads column shows the platform threads each ran)")
                 .append(results.rows().stream().anyMatch(r -> r.threads() != results.mainThreads())
                         ? " (twin rows at other counts are labelled with theirs)" : "").append(".\n");
         int minForks = results.rows().stream().mapToInt(BenchResults.Row::forks).min().orElse(0);
@@ -553,7 +554,7 @@ public final class ReportBuilder {
                 + "<title>Reactor Workbench: benchmark results</title>\n"
                 + "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.4}"
                 + "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
-                + "th{background:#f3f3f3}td[align=right],th[align=right]{text-align:right;white-space:nowrap}"
+                + "th{background:#f3f3f3}td:first-child{white-space:nowrap}td[align=right],th[align=right]{text-align:right;white-space:nowrap}"
                 + "blockquote{border:3px solid #c00;background:#fff0f0;margin:1em 0;padding:.5em 1em;font-size:1.1em}"
                 + "img{max-width:100%;border:1px solid #eee;margin:.5em 0}</style>\n</head><body>\n"
                 + body
