@@ -375,8 +375,8 @@ public final class ReportBuilder {
         if (Boolean.TRUE.equals(gate.get("forced"))) {
             b.append("> **This run is not clean.** It was started with `--force` although the machine's 1-minute load "
                     + "average was ").append(display(gate.get("loadAtStart"))).append(" (gate: ").append(display(gate.get("threshold")))
-                    .append(" on ").append(display(gate.get("cores"))).append(" cores). Other work shared the CPU: read every "
-                    + "figure below as an upper bound on its noise, and draw no conclusion from it.\n\n");
+                    .append(" on ").append(display(gate.get("cores"))).append(" cores). Other work may have shared the CPU, so "
+                    + "its figures and intervals are not evidence: draw no conclusion from this run.\n\n");
         }
         // 2. How the run was made.
         b.append("## The run\n\n").append(runStatement(machine, gate)).append('\n');
@@ -521,17 +521,19 @@ public final class ReportBuilder {
     }
 
     private String columnsStatement() {
-        return "msgs/s: checked echo replies per second (JMH score, the mean of the measured iterations). twin: the Netty "
-                + "server built the same way (single reactor: netty-nio with 1 event loop; multi-reactor(s): netty-nio with "
-                + "the same --threads; reactor-threadpool: netty-nio-executor); vs twin, vs netty-nio: msgs/s divided by "
-                + "theirs under the same load, with the interval of the ratio; server.cpu.us/msg: user + system CPU of the "
-                + "server process per checked reply; server.reads/msg, server.writes/msg: read and write system calls "
-                + "(/proc/PID/io syscr, syscw) per reply; server.cs/msg: voluntary + involuntary context switches of the "
-                + "server's threads per reply; client.cpu.us/msg: the load generator's CPU per reply; p50/p99 (closed loop): "
-                + "round-trip latency with one request in flight per connection, which at many connections mostly restates "
-                + "throughput (Little's law) — the open-loop section below is the latency to read."
-                + (baseline != null ? " vs baseline: msgs/s divided by the same row's in " + baselineName
-                + ", **real** when the two intervals are apart." : "") + "\n";
+        return """
+                - **msgs/s**: checked echo replies per second (JMH's score, the mean of the measured iterations).
+                - **twin**: the Netty server built the same way (single reactor: netty-nio with 1 event loop; \
+                multi-reactor(s): netty-nio with the same --threads; reactor-threadpool: netty-nio-executor). \
+                **vs twin**, **vs netty-nio**: msgs/s divided by theirs under the same load, with the ratio's interval.
+                - **server.cpu.us/msg**: user + system CPU of the server process per checked reply; \
+                **server.reads/msg**, **server.writes/msg**: read and write system calls (/proc/PID/io syscr, syscw) \
+                per reply; **server.cs/msg**: voluntary + involuntary context switches of the server's threads per \
+                reply; **client.cpu.us/msg**: the load generator's CPU per reply.
+                - **p50/p99 (closed loop)**: round-trip latency with one request in flight per connection; at many \
+                connections it mostly restates throughput (Little's law): read the open-loop section for latency.
+                """ + (baseline != null ? "- **vs baseline**: msgs/s divided by the same row's in " + baselineName
+                + ", **real** when the two intervals are apart.\n" : "");
     }
 
     private String shortInterval() {

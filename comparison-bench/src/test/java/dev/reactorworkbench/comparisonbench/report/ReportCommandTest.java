@@ -54,7 +54,7 @@ class ReportCommandTest {
                 .contains("| netty-nio | 1,000 | 2,100 B | 1,400 B | 7 | 9 |")
                 .contains("noise: median half-width of the msgs/s intervals 5.0 %");
         assertThat(out.resolve("charts/latency-open-c64-p64-w0-load50.svg")).isRegularFile();
-        assertThat(Files.readString(out.resolve("report.md"))).contains("vs baseline: msgs/s divided by the same row's in " + old);
+        assertThat(Files.readString(out.resolve("report.md"))).contains("**vs baseline**: msgs/s divided by the same row's in " + old);
     }
 
     @Test
