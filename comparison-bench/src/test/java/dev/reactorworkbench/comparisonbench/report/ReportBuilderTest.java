@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
@@ -203,6 +204,9 @@ class ReportBuilderTest {
         for (Path f : files) {
             if (f.toString().endsWith(".svg")) {
                 assertThat(Files.size(f)).as(f + " size").isLessThan(100_000);
+                // well-formed XML, or a browser shows an error instead of the chart
+                assertThatCode(() -> javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(f.toFile()))
+                        .as(f.toString()).doesNotThrowAnyException();
             }
         }
         String svg = Files.readString(dir.resolve("charts/throughput-p64-w0.svg"));
