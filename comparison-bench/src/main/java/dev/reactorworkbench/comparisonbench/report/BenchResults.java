@@ -1,5 +1,7 @@
 package dev.reactorworkbench.comparisonbench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reactorworkbench.comparisonbench.jmh.Servers;
 
 import java.io.IOException;
@@ -11,36 +13,90 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * The results of one run, read back from JSON: either JMH's own {@code -rf json} array, or the file
- * {@code ./workbench compare} writes ({@code {"machine": ..., "settings": ..., "jmh": [JMH's array]}}),
- * which also says what machine the numbers come from.
+ * The results of one run, read back from JSON (Jackson): either JMH's own {@code -rf json} array, or
+ * the file {@code ./workbench compare} writes ({@code {"machine": ..., "settings": ..., "jmh": [...]}},
+ * see {@code contract-results.md}), which also says what machine the numbers come from.
  *
- * @param machine  the machine description, empty when the file is JMH's bare array
- * @param settings how the run was made (sweep, iterations, thread split), empty when unknown
- * @param rows     one per benchmark: server x connections x payload x work
+ * <p>Every figure carries an interval ({@link #intervalKind()} says which): JMH's 99.9 % confidence
+ * interval when every row has at least 3 forks, else the lowest and highest measured iteration.
+ *
+ * @param machine  the machine description (with {@code loadGate} and {@code pinning}), empty for JMH's bare array
+ * @param settings how the run was made (grid, forks, iterations), empty when unknown
+ * @param rows     one per benchmark point: server x threads x connections x payload x work
  */
 public record BenchResults(Map<String, Object> machine, Map<String, Object> settings, List<Row> rows) {
+
+    /** The cost metrics every table shows, in this order (names as the benchmark publishes them). */
+    public static final List<String> COSTS = List.of("server.cpu.us/msg", "server.reads/msg", "server.writes/msg",
+            "server.cs/msg", "client.cpu.us/msg");
+
+    /** JMH's interval needs several forks to mean something across JVMs; below this the range of iterations is shown. */
+    public static final int MIN_FORKS_FOR_JMH_INTERVAL = 3;
+
+    /** Which interval every figure of a run carries. */
+    public enum IntervalKind {
+        JMH_999("JMH's 99.9 % confidence interval (Student's t over every measured iteration of every fork)"),
+        ITERATION_RANGE("the lowest and highest measured iteration (fewer than "
+                + MIN_FORKS_FOR_JMH_INTERVAL + " forks: JMH's interval would rest on too few JVMs)");
+
+        public final String description;
+
+        IntervalKind(String description) {
+            this.description = description;
+        }
+    }
 
     /**
      * One server under one load.
      *
-     * @param msgsPerSec    JMH's primary score: checked replies per second
-     * @param msgsError     JMH's 99.9% error of it, NaN when it has too few iterations
-     * @param msgsMin       the lowest measured iteration's msgs/s (NaN when JMH's raw data is absent)
-     * @param msgsMax       the highest
-     * @param p50Us         latency percentiles in microseconds (NaN when not recorded)
+     * @param threads       the server's {@code --threads} (0 when the file does not record it)
+     * @param forks         JMH forks of this point
+     * @param msgsPerSec    checked replies per second, JMH's primary score
+     * @param metrics       secondary metrics by name: the costs per message and the closed-loop latency (us)
      * @param serverThreads platform threads the server ran (0 when not recorded)
      */
-    public record Row(String server, int connections, int payload, int work, double msgsPerSec, double msgsError,
-                      double msgsMin, double msgsMax, double p50Us, double p90Us, double p99Us, double p999Us, double maxUs,
-                      int serverThreads, int clientThreads) {
+    public record Row(String server, int threads, int connections, int payload, int work, int forks,
+                      Figure msgsPerSec, Map<String, Figure> metrics, int serverThreads, int clientThreads) {
 
-        /** The load this row ran under: rows with the same key are compared. */
-        public String loadKey() {
-            return connections + "/" + payload + "/" + work;
+        public Figure metric(String name) {
+            return metrics.getOrDefault(name, Figure.MISSING);
         }
+
+        public Shape shape() {
+            return new Shape(connections, payload, work);
+        }
+    }
+
+    /** The load a row ran under; rows of one shape are compared with each other. */
+    public record Shape(int connections, int payload, int work) implements Comparable<Shape> {
+
+        @Override
+        public int compareTo(Shape o) {
+            return Comparator.comparingInt(Shape::payload).thenComparingInt(Shape::work)
+                    .thenComparingInt(Shape::connections).compare(this, o);
+        }
+
+        public String describe() {
+            return connections + " connection" + (connections == 1 ? "" : "s") + " x " + payload + " B x work " + work + " µs";
+        }
+
+        /** The part of a chart's file name: {@code c64-p64-w0}. */
+        public String fileKey() {
+            return "c" + connections + "-p" + payload + "-w" + work;
+        }
+    }
+
+    // --- JMH's JSON, as Jackson records -----------------------------------------------------------
+
+    record JmhMetric(double score, double scoreError, double[] scoreConfidence, List<List<Double>> rawData) {
+    }
+
+    record JmhResult(String benchmark, int forks, Map<String, String> params, JmhMetric primaryMetric,
+                     Map<String, JmhMetric> secondaryMetrics) {
     }
 
     public static BenchResults read(Path file) throws IOException {
@@ -49,53 +105,179 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
 
     @SuppressWarnings("unchecked")
     public static BenchResults parse(String json) {
-        Object doc = Json.parse(json);
+        JsonNode doc = ReportJson.tree(json);
         Map<String, Object> machine = Map.of();
         Map<String, Object> settings = Map.of();
-        List<Object> jmh;
-        if (doc instanceof List<?> list) {
-            jmh = (List<Object>) list;
-        } else if (doc instanceof Map<?, ?> map && map.get("jmh") instanceof List<?> list) {
-            jmh = (List<Object>) list;
-            machine = map.get("machine") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            settings = map.get("settings") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
+        JsonNode jmh;
+        if (doc.isArray()) {
+            jmh = doc;
+        } else if (doc.isObject() && doc.path("jmh").isArray()) {
+            jmh = doc.get("jmh");
+            machine = doc.path("machine").isObject() ? ReportJson.MAPPER.convertValue(doc.get("machine"), LinkedHashMap.class) : Map.of();
+            settings = doc.path("settings").isObject() ? ReportJson.MAPPER.convertValue(doc.get("settings"), LinkedHashMap.class) : Map.of();
         } else {
-            throw new IllegalArgumentException("expected JMH's JSON array, or an object with a \"jmh\" array");
+            throw new IllegalArgumentException("expected JMH's JSON array, or an object with a \"jmh\" array "
+                    + "(the results.json that ./workbench compare writes)");
         }
+        List<JmhResult> results = new ArrayList<>();
+        for (JsonNode n : jmh) {
+            results.add(ReportJson.convert(n, JmhResult.class));
+        }
+        boolean jmhInterval = !results.isEmpty() && results.stream()
+                .filter(r -> r.params() != null && r.params().containsKey("model"))
+                .allMatch(r -> r.forks() >= MIN_FORKS_FOR_JMH_INTERVAL);
+        IntervalKind kind = jmhInterval ? IntervalKind.JMH_999 : IntervalKind.ITERATION_RANGE;
         List<Row> rows = new ArrayList<>();
-        for (Object o : jmh) {
-            Map<String, Object> b = (Map<String, Object>) o;
-            Map<String, Object> params = (Map<String, Object>) b.getOrDefault("params", Map.of());
-            if (!params.containsKey("model")) {
+        for (JmhResult r : results) {
+            Map<String, String> params = r.params() == null ? Map.of() : r.params();
+            if (!params.containsKey("model") || r.primaryMetric() == null) {
                 continue; // some other benchmark
             }
-            Map<String, Object> primary = (Map<String, Object>) b.get("primaryMetric");
-            Map<String, Object> secondary = (Map<String, Object>) b.getOrDefault("secondaryMetrics", Map.of());
-            rows.add(new Row((String) params.get("model"),
-                    Integer.parseInt((String) params.get("connections")),
-                    Integer.parseInt((String) params.get("payload")),
-                    Integer.parseInt((String) params.get("work")),
-                    number(primary.get("score")), number(primary.get("scoreError")),
-                    rawExtreme(primary, true), rawExtreme(primary, false),
-                    score(secondary, "p50"), score(secondary, "p90"), score(secondary, "p99"),
-                    score(secondary, "p99.9"), score(secondary, "max"),
-                    (int) zeroIfNaN(score(secondary, "server.threads")),
-                    (int) zeroIfNaN(score(secondary, "client.threads"))));
+            Map<String, Figure> metrics = new LinkedHashMap<>();
+            Map<String, JmhMetric> secondary = r.secondaryMetrics() == null ? Map.of() : r.secondaryMetrics();
+            secondary.forEach((name, m) -> metrics.put(name, figure(m, kind)));
+            rows.add(new Row(params.get("model"), intParam(params, "threads", 0), intParam(params, "connections", -1),
+                    intParam(params, "payload", -1), intParam(params, "work", -1), r.forks(),
+                    figure(r.primaryMetric(), kind), Map.copyOf(metrics),
+                    (int) zeroIfNaN(metrics.getOrDefault("server.threads", Figure.MISSING).value()),
+                    (int) zeroIfNaN(metrics.getOrDefault("client.threads", Figure.MISSING).value())));
         }
         return new BenchResults(machine, settings, rows);
     }
 
-    /** The baseline row for {@code row}'s load, if the run has one. */
+    /** The interval this run's figures carry (the same rule for every row, so the report can say it once). */
+    public IntervalKind intervalKind() {
+        return !rows.isEmpty() && rows.stream().allMatch(r -> r.forks() >= MIN_FORKS_FOR_JMH_INTERVAL)
+                ? IntervalKind.JMH_999 : IntervalKind.ITERATION_RANGE;
+    }
+
+    /** JMH's interval, or the range of the measured iterations; JMH's when it is NaN falls back to the range. */
+    private static Figure figure(JmhMetric m, IntervalKind kind) {
+        if (m == null) {
+            return Figure.MISSING;
+        }
+        double[] ci = m.scoreConfidence();
+        if (kind == IntervalKind.JMH_999 && ci != null && ci.length == 2 && !Double.isNaN(ci[0]) && !Double.isNaN(ci[1])) {
+            return new Figure(m.score(), ci[0], ci[1]);
+        }
+        double min = Double.NaN;
+        double max = Double.NaN;
+        int n = 0;
+        if (m.rawData() != null) {
+            for (List<Double> fork : m.rawData()) {
+                for (Double v : fork == null ? List.<Double>of() : fork) {
+                    if (v != null && !v.isNaN()) {
+                        min = Double.isNaN(min) ? v : Math.min(min, v);
+                        max = Double.isNaN(max) ? v : Math.max(max, v);
+                        n++;
+                    }
+                }
+            }
+        }
+        // One iteration is one sample: no interval rather than a zero-width one.
+        return n >= 2 ? new Figure(m.score(), min, max) : Figure.exact(m.score());
+    }
+
+    private static int intParam(Map<String, String> params, String name, int absent) {
+        String v = params.get(name);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("JMH param \"" + name + "\" is not a whole number: " + v, e);
+        }
+    }
+
+    // --- what is compared with what -------------------------------------------------------------
+
+    /** The shapes of the run, in table order. */
+    public List<Shape> shapes() {
+        return rows.stream().map(Row::shape).distinct().sorted().toList();
+    }
+
+    /** The {@code --threads} most rows ran with: rows at another count are labelled with theirs. */
+    public int mainThreads() {
+        return rows.stream().collect(Collectors.groupingBy(Row::threads, Collectors.counting())).entrySet().stream()
+                .max(Map.Entry.<Integer, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).orElse(0);
+    }
+
+    /** How a row is named in tables and legends: the server, plus its thread count when it differs from the run's. */
+    public String label(Row row) {
+        return row.threads() == mainThreads() ? row.server()
+                : row.server() + " (" + row.threads() + " thread" + (row.threads() == 1 ? "" : "s") + ")";
+    }
+
+    /** Rows of one shape in server order (twin rows beside their server). */
+    public List<Row> rowsOf(Shape shape) {
+        return rows.stream().filter(r -> r.shape().equals(shape)).sorted(ROW_ORDER).toList();
+    }
+
+    /** netty-nio under the same load with the same {@code --threads}, else the one at the run's main thread count. */
     public Optional<Row> baselineFor(Row row) {
-        return rows.stream()
-                .filter(r -> r.server().equals(Servers.BASELINE) && r.loadKey().equals(row.loadKey()))
+        Optional<Row> same = find(Servers.BASELINE, row.threads(), row.shape());
+        return same.isPresent() ? same : find(Servers.BASELINE, mainThreads(), row.shape());
+    }
+
+    /** {@code row}'s throughput over netty-nio's under the same load, with its interval; MISSING without netty-nio. */
+    public Figure ratioToBaseline(Row row) {
+        return baselineFor(row).map(b -> row.msgsPerSec().dividedBy(b.msgsPerSec())).orElse(Figure.MISSING);
+    }
+
+    /**
+     * The Netty server built the same way as {@code server} (the contract's twins): one event loop
+     * for the single reactor, N event loops for the multi-reactors, an executor group for the worker pool.
+     */
+    public static Optional<String> twinServer(String server) {
+        return switch (server) {
+            case "single-thread-reactor", "multi-reactor", "multi-reactor-reuseport" -> Optional.of("netty-nio");
+            case "reactor-threadpool" -> Optional.of("netty-nio-executor");
+            default -> Optional.empty();
+        };
+    }
+
+    /** The twin row under the same load: netty-nio at 1 thread for the single reactor, else at the same threads. */
+    public Optional<Row> twinFor(Row row) {
+        int threads = row.server().equals("single-thread-reactor") ? 1 : row.threads();
+        return twinServer(row.server()).flatMap(t -> find(t, threads, row.shape()));
+    }
+
+    public Figure ratioToTwin(Row row) {
+        return twinFor(row).map(t -> row.msgsPerSec().dividedBy(t.msgsPerSec())).orElse(Figure.MISSING);
+    }
+
+    public Optional<Row> find(String server, int threads, Shape shape) {
+        return rows.stream().filter(r -> r.server().equals(server) && r.threads() == threads && r.shape().equals(shape))
                 .findFirst();
     }
 
-    /** {@code row}'s throughput divided by netty-nio's under the same load; NaN without a baseline. */
-    public double ratioToBaseline(Row row) {
-        return baselineFor(row).map(b -> b.msgsPerSec() > 0 ? row.msgsPerSec() / b.msgsPerSec() : Double.NaN)
-                .orElse(Double.NaN);
+    /** The row of {@code server} at this shape (at the run's main thread count when it ran at several). */
+    public Optional<Row> find(String server, Shape shape) {
+        Optional<Row> main = find(server, mainThreads(), shape);
+        return main.isPresent() ? main : rows.stream().filter(r -> r.server().equals(server) && r.shape().equals(shape)).findFirst();
+    }
+
+    /** The same point in an earlier run: same server, shape and threads (or an earlier run that did not record threads). */
+    public Optional<Row> sameRowIn(BenchResults earlier, Row row) {
+        return earlier.rows().stream().filter(r -> r.server().equals(row.server()) && r.shape().equals(row.shape())
+                        && (r.threads() == row.threads() || r.threads() == 0 || row.threads() == 0))
+                .min(Comparator.comparingInt(r -> r.threads() == row.threads() ? 0 : 1));
+    }
+
+    /**
+     * The noise the run had: the median, over every row, of the msgs/s interval's half-width
+     * relative to the score. NaN when no row has an interval.
+     */
+    public double medianRelativeHalfWidth(Function<Row, Figure> figure) {
+        double[] widths = rows.stream().map(figure).mapToDouble(Figure::relativeHalfWidth).filter(d -> !Double.isNaN(d))
+                .sorted().toArray();
+        if (widths.length == 0) {
+            return Double.NaN;
+        }
+        int mid = widths.length / 2;
+        return widths.length % 2 == 1 ? widths[mid] : (widths[mid - 1] + widths[mid]) / 2;
     }
 
     /** Servers in the order rows should be shown: models by name, then netty-nio, then the other reference servers. */
@@ -108,77 +290,20 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
             .thenComparing(s -> !s.equals(Servers.BASELINE))
             .thenComparing(s -> s);
 
+    private static final Comparator<Row> ROW_ORDER = Comparator.comparing(Row::server, SERVER_ORDER)
+            .thenComparing(Comparator.comparingInt(Row::threads).reversed());
+
     public List<Integer> connectionCounts() {
         return rows.stream().map(Row::connections).distinct().sorted().toList();
     }
 
-    public List<Integer> payloads() {
-        return rows.stream().map(Row::payload).distinct().sorted().toList();
-    }
-
-    public List<Integer> works() {
-        return rows.stream().map(Row::work).distinct().sorted().toList();
-    }
-
-    public Optional<Row> find(String server, int connections, int payload, int work) {
-        return rows.stream().filter(r -> r.server().equals(server) && r.connections() == connections
-                && r.payload() == payload && r.work() == work).findFirst();
-    }
-
-    /** Rows sorted for a table: payload, work, connections, then server order. */
-    public List<Row> sortedRows() {
-        List<String> order = servers();
-        return rows.stream().sorted(Comparator.comparingInt(Row::payload).thenComparingInt(Row::work)
-                .thenComparingInt(Row::connections).thenComparingInt(r -> order.indexOf(r.server()))).toList();
-    }
-
-    public static Map<String, Object> wrap(Map<String, Object> machine, Map<String, Object> settings, Object jmh) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("machine", machine);
-        m.put("settings", settings);
-        m.put("jmh", jmh);
-        return m;
-    }
-
-    /** The smallest (or largest) of JMH's per-iteration scores ({@code rawData}: one list per fork). */
-    private static double rawExtreme(Map<String, Object> metric, boolean min) {
-        if (!(metric.get("rawData") instanceof List<?> forks)) {
-            return Double.NaN;
-        }
-        double best = Double.NaN;
-        for (Object fork : forks) {
-            if (fork instanceof List<?> iterations) {
-                for (Object v : iterations) {
-                    double d = number(v);
-                    if (!Double.isNaN(d) && (Double.isNaN(best) || (min ? d < best : d > best))) {
-                        best = d;
-                    }
-                }
-            }
-        }
-        return best;
-    }
-
-    private static double score(Map<String, Object> secondary, String name) {
-        Object metric = secondary.get(name);
-        if (metric instanceof Map<?, ?> m) {
-            return number(m.get("score"));
-        }
-        return Double.NaN;
-    }
-
-    private static double number(Object o) {
-        if (o instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (o instanceof String s) {
-            try {
-                return Double.parseDouble(s); // JMH writes "NaN" as a string
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
+    /** The results file {@code compare} writes: the machine and settings around JMH's own array, as JMH wrote it. */
+    public static ObjectNode wrap(Map<String, Object> machine, Map<String, Object> settings, JsonNode jmh) {
+        ObjectNode doc = ReportJson.MAPPER.createObjectNode();
+        doc.set("machine", ReportJson.MAPPER.valueToTree(machine));
+        doc.set("settings", ReportJson.MAPPER.valueToTree(settings));
+        doc.set("jmh", jmh);
+        return doc;
     }
 
     private static double zeroIfNaN(double d) {

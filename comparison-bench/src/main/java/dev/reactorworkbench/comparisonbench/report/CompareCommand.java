@@ -60,6 +60,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "<dir>", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("target", "report");
 
+    @Option(names = "--baseline", paramLabel = "OLD.json", description = "An earlier run's results.json: the report adds "
+            + "a column of the change against it, and whether it exceeds the noise.")
+    Path baseline;
+
     @Spec
     CommandSpec spec;
 
@@ -73,6 +77,9 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException, RunnerException {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
+        if (!baselineReadable(err)) {
+            return 2;
+        }
         List<String> names = Servers.names();
         if (servers != null && !servers.isEmpty()) {
             for (String s : servers) {
@@ -118,7 +125,7 @@ public final class CompareCommand implements Callable<Integer> {
             settings.put("failed", String.join("; ", failed));
         }
         Path results = resultsDir.resolve("results.json");
-        Files.writeString(results, Json.write(BenchResults.wrap(machine, settings, Json.parse(Files.readString(jmhJson)))));
+        ReportJson.write(results, BenchResults.wrap(machine, settings, ReportJson.tree(Files.readString(jmhJson))));
 
         // 2. The memory scenario, each server in a process of its own.
         Path memoryFile = null;
@@ -137,27 +144,15 @@ public final class CompareCommand implements Callable<Integer> {
             rows.forEach(r -> list.add(r.toJson()));
             doc.put("rows", list);
             memoryFile = resultsDir.resolve("memory.json");
-            Files.writeString(memoryFile, Json.write(doc));
+            ReportJson.write(memoryFile, doc);
         }
 
         // 3. The report and the table.
-        BenchResults bench = BenchResults.read(results);
-        MemoryResults mem = memoryFile == null ? null : MemoryResults.read(memoryFile);
-        ReportBuilder builder = new ReportBuilder(bench, mem);
-        List<Path> files = builder.write(reportDir);
-        terminal.println();
-        terminal.print(builder.markdownTable());
-        if (mem != null) {
-            terminal.println();
-            terminal.print(builder.memoryTable());
-        }
-        terminal.println();
+        writeReport(results, memoryFile, resultsDir.resolve("latency.json"));
         terminal.println("results: " + results.toAbsolutePath().normalize() + " (JMH's own JSON: " + jmhJson + ", log: " + log + ")");
         if (memoryFile != null) {
             terminal.println("memory:  " + memoryFile.toAbsolutePath().normalize());
         }
-        terminal.println("report:  " + reportDir.resolve("index.html").toAbsolutePath().normalize() + " (+ report.md, "
-                + (files.size() - 2) + " charts in " + reportDir.resolve("charts") + ")");
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         terminal.printf(Locale.ROOT, "compare took %d:%02d%n", seconds / 60, seconds % 60);
         if (!failed.isEmpty()) {
@@ -165,5 +160,31 @@ public final class CompareCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** The report of this run (with latency.json when the run wrote one, and --baseline), and its tables on the terminal. */
+    private void writeReport(Path results, Path memoryFile, Path latencyFile) throws IOException {
+        ReportBuilder builder = ReportCommand.builder(BenchResults.read(results), memoryFile,
+                Files.isRegularFile(latencyFile) ? latencyFile : null, baseline);
+        List<Path> files = builder.write(reportDir);
+        PrintWriter out = new PrintWriter(terminal, true);
+        out.println();
+        ReportCommand.print(out, builder, files, reportDir);
+        out.flush();
+    }
+
+    /** A --baseline that cannot be read is said before the run, not after it. */
+    private boolean baselineReadable(PrintWriter err) {
+        if (baseline == null) {
+            return true;
+        }
+        try {
+            BenchResults.read(baseline);
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("compare: --baseline " + baseline + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()));
+            return false;
+        }
     }
 }

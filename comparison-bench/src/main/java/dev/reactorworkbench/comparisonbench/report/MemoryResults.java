@@ -1,9 +1,12 @@
 package dev.reactorworkbench.comparisonbench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +16,8 @@ import java.util.Map;
  */
 public record MemoryResults(Map<String, Object> machine, List<Row> rows) {
 
-    public record Row(String server, int connections, double heapPerConnection, double rssPerConnection,
+    /** One server holding N idle connections; the per-connection figures are (with - without) / N. */
+    public record Row(String server, int connections, double heapPerConnectionBytes, double rssPerConnectionBytes,
                       int threadsBefore, int threadsAfter) {
     }
 
@@ -23,25 +27,21 @@ public record MemoryResults(Map<String, Object> machine, List<Row> rows) {
 
     @SuppressWarnings("unchecked")
     public static MemoryResults parse(String json) {
-        if (!(Json.parse(json) instanceof Map<?, ?> doc) || !(doc.get("rows") instanceof List<?> list)) {
+        JsonNode doc = ReportJson.tree(json);
+        if (!doc.isObject() || !doc.path("rows").isArray()) {
             throw new IllegalArgumentException("expected an object with a \"rows\" array (the memory scenario's file)");
         }
         List<Row> rows = new ArrayList<>();
-        for (Object o : list) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            rows.add(new Row((String) r.get("server"), num(r, "connections").intValue(),
-                    num(r, "heapPerConnectionBytes").doubleValue(), num(r, "rssPerConnectionBytes").doubleValue(),
-                    num(r, "threadsBefore").intValue(), num(r, "threadsAfter").intValue()));
+        for (JsonNode n : doc.get("rows")) {
+            for (String field : List.of("server", "connections", "heapPerConnectionBytes", "rssPerConnectionBytes")) {
+                if (!n.hasNonNull(field)) {
+                    throw new IllegalArgumentException("memory row without \"" + field + "\": " + n);
+                }
+            }
+            rows.add(ReportJson.convert(n, Row.class));
         }
-        Map<String, Object> machine = doc.get("machine") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        return new MemoryResults(machine, rows);
-    }
-
-    private static Number num(Map<String, Object> r, String key) {
-        Object v = r.get(key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("memory row without a number for \"" + key + "\": " + r);
-        }
-        return n;
+        Map<String, Object> machine = doc.path("machine").isObject()
+                ? ReportJson.MAPPER.convertValue(doc.get("machine"), LinkedHashMap.class) : Map.of();
+        return new MemoryResults(machine, List.copyOf(rows));
     }
 }

@@ -1,49 +1,87 @@
 package dev.reactorworkbench.comparisonbench.report;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.colors.XChartSeriesColors;
-
-import java.awt.Color;
+import dev.reactorworkbench.comparisonbench.jmh.Servers;
+import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Turns a run's results into a report: {@code index.html} with the tables and the SVG charts,
- * {@code report.md} with the same tables in Markdown, and {@code charts/*.svg} (XChart), named so
- * the docs can embed them:
- * <ul>
- *   <li>{@code throughput-p{payload}-w{work}.svg}: msgs/s by connections, one bar per server;</li>
- *   <li>{@code latency-c{connections}-p{payload}-w{work}.svg}: p50, p99 and p99.9, one bar per server;</li>
- *   <li>{@code memory.svg}: heap and RSS per idle connection at each count, one bar per server.</li>
- * </ul>
- * A server has the same colour in every chart.
- * <ul>
- * </ul>
+ * Turns a run's results into a report: {@code report.md}, {@code index.html} and {@code charts/*.svg}.
+ * <ol>
+ *   <li>The report is written once, in Markdown ({@link #markdown}); {@code index.html} is that same
+ *       text rendered by commonmark into a page, so the two hold the same tables.</li>
+ *   <li>Every figure carries its interval ({@link BenchResults#intervalKind()}); the noise the run had
+ *       is computed and stated, and a difference is called real only when the two intervals are apart.</li>
+ *   <li>Charts ({@link SvgChart}), named so the docs can embed them:
+ *     <ul>
+ *       <li>{@code throughput-p{payload}-w{work}.svg}: msgs/s by connections, a bar per server, error bars;</li>
+ *       <li>{@code cpu-p{payload}-w{work}.svg}: the server's CPU per message by connections;</li>
+ *       <li>{@code latency-open-c{connections}-p{payload}-w{work}-load{50|90}.svg}: open-loop latency spectra;</li>
+ *       <li>{@code memory.svg}: heap and RSS per idle connection (log scale);</li>
+ *       <li>{@code highlight/{model}/...}: the throughput, CPU and spectrum charts again with that model
+ *           drawn strong and the others faded, for the model's own chapter of the docs.</li>
+ *     </ul>
+ *     A server has the same colour in every chart.</li>
+ * </ol>
  */
 public final class ReportBuilder {
 
+    private static final List<Extension> MARKDOWN = List.of(TablesExtension.create());
+
     private final BenchResults results;
-    private final MemoryResults memory;   // null when there is no memory file
+    private final MemoryResults memory;       // null without a memory file
+    private final LatencyResults latency;     // null without a latency file
+    private final BenchResults baseline;      // null without --baseline
+    private final String baselineName;
+    private final List<String> everyLabel;    // every series of every chart: its index is its colour
 
     public ReportBuilder(BenchResults results, MemoryResults memory) {
-        this.results = results;
-        this.memory = memory;
+        this(results, memory, null, null, null);
     }
 
-    /** Writes the report into {@code dir} and returns the files written, index.html first. */
+    /**
+     * @param baselineName how the earlier run is named in the report (its file), null without one
+     */
+    public ReportBuilder(BenchResults results, MemoryResults memory, LatencyResults latency, BenchResults baseline,
+                         String baselineName) {
+        this.results = results;
+        this.memory = memory;
+        this.latency = latency;
+        this.baseline = baseline;
+        this.baselineName = baselineName;
+        List<String> labels = new ArrayList<>();
+        results.servers().forEach(labels::add);
+        if (latency != null) {
+            latency.runs().forEach(r -> labels.add(r.server()));
+        }
+        if (memory != null) {
+            memory.rows().forEach(r -> labels.add(r.server()));
+        }
+        List<String> servers = labels.stream().distinct().sorted(BenchResults.SERVER_ORDER).toList();
+        // Twin rows at another thread count (netty-nio (1 thread)) right after their server.
+        List<String> all = new ArrayList<>();
+        for (String s : servers) {
+            all.add(s);
+            results.rows().stream().filter(r -> r.server().equals(s)).map(results::label).filter(l -> !l.equals(s))
+                    .distinct().sorted().forEach(all::add);
+        }
+        this.everyLabel = List.copyOf(all);
+    }
+
+    /** Writes the report into {@code dir} and returns the files written: index.html, report.md, then the charts. */
     public List<Path> write(Path dir) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         Path charts = dir.resolve("charts");
         Files.createDirectories(charts);
         List<Path> written = new ArrayList<>();
@@ -51,350 +89,504 @@ public final class ReportBuilder {
         Path md = dir.resolve("report.md");
         written.add(index);
         written.add(md);
-        List<Path> svgs = writeCharts(charts);
-        written.addAll(svgs);
-        Files.writeString(md, markdown(svgs.stream().map(f -> dir.relativize(f).toString().replace('\\', '/')).toList()));
-        Files.writeString(index, html(dir, svgs));
+        Map<String, SvgChart> all = charts();
+        for (Map.Entry<String, SvgChart> e : all.entrySet()) {
+            written.add(e.getValue().write(charts.resolve(e.getKey() + ".svg")));
+        }
+        for (String model : results.servers().stream().filter(s -> !Servers.isReference(s)).toList()) {
+            for (Map.Entry<String, SvgChart> e : all.entrySet()) {
+                if (!e.getKey().equals("memory") && e.getValue().seriesNames().contains(model)) {
+                    written.add(e.getValue().highlight(model).write(charts.resolve("highlight").resolve(model).resolve(e.getKey() + ".svg")));
+                }
+            }
+        }
+        String markdown = markdown(all.keySet().stream().map(k -> "charts/" + k + ".svg").toList());
+        Files.writeString(md, markdown);
+        Files.writeString(index, html(markdown));
         return written;
     }
 
-    // --- charts ------------------------------------------------------------------------------
+    // --- charts ------------------------------------------------------------------------------------
 
-    List<Path> writeCharts(Path dir) throws IOException {
-        List<Path> files = new ArrayList<>();
-        List<String> servers = results.servers();
-        // One colour per server, the same in every chart.
-        List<String> everyServer = new ArrayList<>(servers);
-        if (memory != null) {
-            memory.rows().stream().map(MemoryResults.Row::server).filter(s -> !everyServer.contains(s)).forEach(everyServer::add);
-        }
-        everyServer.sort(BenchResults.SERVER_ORDER);
-
-        // 1. Throughput by connections, one bar per server.
-        for (int payload : results.payloads()) {
-            for (int work : results.works()) {
-                CategoryChart chart = chart("Throughput, payload " + payload + " B, work " + work + " us",
-                        "connections", "msgs/s (checked replies)");
-                List<String> x = results.connectionCounts().stream().map(String::valueOf).toList();
-                for (String server : servers) {
-                    List<Double> y = new ArrayList<>();
-                    for (int c : results.connectionCounts()) {
-                        y.add(results.find(server, c, payload, work).map(BenchResults.Row::msgsPerSec).orElse(0.0));
-                    }
-                    if (y.stream().anyMatch(v -> v > 0)) {
-                        add(chart, everyServer, server, x, y);
-                    }
-                }
-                files.add(save(chart, dir, "throughput-p" + payload + "-w" + work));
+    /** Every chart of the report by file name (without .svg), in the order the report shows them. */
+    Map<String, SvgChart> charts() {
+        Map<String, SvgChart> charts = new LinkedHashMap<>();
+        String interval = "error bars: " + shortInterval();
+        for (int[] pw : payloadWorks()) {
+            List<BenchResults.Shape> shapes = results.shapes().stream()
+                    .filter(s -> s.payload() == pw[0] && s.work() == pw[1]).toList();
+            List<String> categories = shapes.stream().map(s -> s.connections() + " conn" + (s.connections() == 1 ? "" : "s")).toList();
+            String what = "payload " + pw[0] + " B, work " + pw[1] + " µs";
+            charts.put("throughput-p" + pw[0] + "-w" + pw[1], SvgChart.bars("Throughput, " + what,
+                    "closed loop, checked replies per second; " + interval, "connections", "msgs/s", false, categories,
+                    barSeries(shapes, BenchResults.Row::msgsPerSec)));
+            List<SvgChart.Series> cpu = barSeries(shapes, r -> r.metric("server.cpu.us/msg"));
+            if (cpu.stream().anyMatch(s -> s.values().stream().anyMatch(Figure::present))) {
+                charts.put("cpu-p" + pw[0] + "-w" + pw[1], SvgChart.bars("Server CPU per message, " + what,
+                        "user + system CPU of the server process over checked replies (lower is better); " + interval,
+                        "connections", "CPU µs per message", false, categories, cpu));
             }
         }
-        // 2. Latency percentiles, one bar per server.
-        List<String> percentiles = List.of("p50", "p99", "p99.9");
-        for (int payload : results.payloads()) {
-            for (int work : results.works()) {
-                for (int c : results.connectionCounts()) {
-                    List<BenchResults.Row> rows = servers.stream()
-                            .flatMap(s -> results.find(s, c, payload, work).stream())
-                            .filter(r -> r.p50Us() > 0)
-                            .toList();
-                    if (rows.isEmpty()) {
-                        continue;
+        if (latency != null) {
+            for (LatencyGroup g : latencyGroups()) {
+                List<SvgChart.Line> lines = new ArrayList<>();
+                for (LatencyResults.Run run : g.runs()) {
+                    LatencyResults.Distribution d = new LatencyResults.Distribution(run);
+                    List<double[]> points = new ArrayList<>();
+                    List<double[]> marks = new ArrayList<>();
+                    if (d.hasHistogram()) {
+                        for (int i = 0; i <= 90; i++) {
+                            double u = Math.log10(2) + (4 - Math.log10(2)) * i / 90;
+                            double p = 1 - Math.pow(10, -u);
+                            points.add(new double[]{p, d.at(p).value()});
+                        }
                     }
-                    CategoryChart chart = chart("Latency, " + c + " connection" + (c == 1 ? "" : "s") + ", payload "
-                            + payload + " B, work " + work + " us", "percentile", "microseconds");
-                    for (BenchResults.Row r : rows) {
-                        add(chart, everyServer, r.server(), percentiles, List.of(r.p50Us(), r.p99Us(), r.p999Us()));
+                    for (double p : LatencyResults.TABLE_PERCENTILES) {
+                        Figure f = d.at(p);
+                        if (f.present()) {
+                            if (!d.hasHistogram()) {
+                                points.add(new double[]{p, f.value()});
+                            }
+                            marks.add(new double[]{p, f.value(), f.low(), f.high()});
+                        }
                     }
-                    files.add(save(chart, dir, "latency-c" + c + "-p" + payload + "-w" + work));
+                    lines.add(new SvgChart.Line(run.server(), colour(run.server()), points, marks));
                 }
+                charts.put("latency-open-" + g.shape().fileKey() + "-load" + g.percent(), SvgChart.spectrum(
+                        "Latency at " + g.percent() + " % load, " + g.shape().describe(),
+                        String.format(Locale.ROOT, "open loop at %,.0f msgs/s offered to every server; error bars: 99.9 %% "
+                                + "sampling interval of p50/p99/p99.9/p99.99", g.offered()), lines));
             }
         }
-        // 3. Memory per idle connection, one bar per server.
         if (memory != null && !memory.rows().isEmpty()) {
-            CategoryChart chart = chart("Memory per idle connection", "", "KiB per connection");
             List<Integer> counts = memory.rows().stream().map(MemoryResults.Row::connections).distinct().sorted().toList();
-            List<String> x = new ArrayList<>();
-            for (int n : counts) {
-                x.add(String.format(Locale.ROOT, "heap, %,d conns", n));
-                x.add(String.format(Locale.ROOT, "RSS, %,d conns", n));
-            }
-            for (String server : everyServer) {
-                List<Double> y = new ArrayList<>();
+            List<String> categories = new ArrayList<>();
+            counts.forEach(n -> {
+                categories.add(String.format(Locale.ROOT, "heap, %,d conns", n));
+                categories.add(String.format(Locale.ROOT, "RSS, %,d conns", n));
+            });
+            List<SvgChart.Series> series = new ArrayList<>();
+            for (String server : everyLabel) {
+                List<Figure> values = new ArrayList<>();
                 boolean any = false;
                 for (int n : counts) {
-                    MemoryResults.Row r = memory.rows().stream()
-                            .filter(m -> m.server().equals(server) && m.connections() == n).findFirst().orElse(null);
-                    any |= r != null;
-                    y.add(r == null ? 0 : Math.max(0, r.heapPerConnection() / 1024));
-                    y.add(r == null ? 0 : Math.max(0, r.rssPerConnection() / 1024));
+                    Optional<MemoryResults.Row> r = memory.rows().stream()
+                            .filter(m -> m.server().equals(server) && m.connections() == n).findFirst();
+                    any |= r.isPresent();
+                    values.add(r.map(m -> Figure.exact(m.heapPerConnectionBytes() / 1024)).orElse(Figure.MISSING));
+                    values.add(r.map(m -> Figure.exact(m.rssPerConnectionBytes() / 1024)).orElse(Figure.MISSING));
                 }
                 if (any) {
-                    add(chart, everyServer, server, x, y);
+                    series.add(new SvgChart.Series(server, colour(server), values));
                 }
             }
-            files.add(save(chart, dir, "memory"));
+            charts.put("memory", SvgChart.bars("Memory per idle connection",
+                    "one measurement per server and count (no interval); values at or below 0 have no bar (see the table)",
+                    "", "KiB per connection (log scale)", true, categories, series));
         }
-        return files;
+        return charts;
     }
 
-    private static final Color[] PALETTE = new XChartSeriesColors().getSeriesColors();
-
-    /** Adds {@code server}'s bars in its own colour, fixed by its place among every server. */
-    private static void add(CategoryChart chart, List<String> everyServer, String server, List<String> x, List<Double> y) {
-        CategorySeries series = chart.addSeries(server, x, y);
-        int i = Math.max(0, everyServer.indexOf(server));
-        Color color = PALETTE[i % PALETTE.length];
-        if (i >= PALETTE.length) {
-            color = color.darker(); // a second round of the palette, told apart by shade
+    /** One bar series per label that has a row at one of {@code shapes}. */
+    private List<SvgChart.Series> barSeries(List<BenchResults.Shape> shapes, Function<BenchResults.Row, Figure> figure) {
+        List<SvgChart.Series> series = new ArrayList<>();
+        for (String label : everyLabel) {
+            List<Figure> values = new ArrayList<>();
+            for (BenchResults.Shape s : shapes) {
+                values.add(results.rowsOf(s).stream().filter(r -> results.label(r).equals(label)).findFirst()
+                        .map(figure).orElse(Figure.MISSING));
+            }
+            if (values.stream().anyMatch(Figure::present)) {
+                series.add(new SvgChart.Series(label, colour(label), values));
+            }
         }
-        series.setFillColor(color);
-        series.setLineColor(color);
+        return series;
     }
 
-    private static CategoryChart chart(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setOverlapped(false);
-        return chart;
+    private int colour(String label) {
+        return Math.max(0, everyLabel.indexOf(label));
     }
 
-    private static Path save(CategoryChart chart, Path dir, String name) throws IOException {
-        Path file = dir.resolve(name + ".svg");
-        VectorGraphicsEncoder.saveVectorGraphic(chart, file.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        if (!Files.exists(file)) {
-            throw new IOException("XChart did not write " + file);
+    private List<int[]> payloadWorks() {
+        List<int[]> out = new ArrayList<>();
+        for (BenchResults.Shape s : results.shapes()) {
+            if (out.stream().noneMatch(pw -> pw[0] == s.payload() && pw[1] == s.work())) {
+                out.add(new int[]{s.payload(), s.work()});
+            }
         }
-        // A PNG beside each SVG on request (-Dworkbench.report.png=true), to look at a chart
-        // where no SVG viewer is at hand.
-        if (Boolean.getBoolean("workbench.report.png")) {
-            BitmapEncoder.saveBitmap(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
-        }
-        return file;
+        return out;
     }
 
-    // --- tables ------------------------------------------------------------------------------
+    /** The open-loop runs of one shape at one load fraction, in server order. */
+    record LatencyGroup(BenchResults.Shape shape, int percent, double offered, List<LatencyResults.Run> runs) {
+    }
 
-    /** The comparison table in Markdown: one row per server and load, with the ratio to netty-nio. */
-    public String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| server | threads | connections | payload | work | msgs/s | p50 | p99 | vs netty-nio |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (BenchResults.Row r : results.sortedRows()) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d B | %d us | %s%s | %s | %s | %s |%n",
-                    r.server(), r.serverThreads() > 0 ? String.valueOf(r.serverThreads()) : "?", r.connections(),
-                    r.payload(), r.work(), rate(r.msgsPerSec()), range(r.msgsMin(), r.msgsMax()), micros(r.p50Us()), micros(r.p99Us()),
-                    ratio(results.ratioToBaseline(r))));
+    List<LatencyGroup> latencyGroups() {
+        if (latency == null) {
+            return List.of();
         }
-        return b.toString();
+        Map<String, List<LatencyResults.Run>> byKey = new LinkedHashMap<>();
+        latency.runs().stream()
+                .sorted(java.util.Comparator.comparing(LatencyResults.Run::shape).thenComparingInt(LatencyResults.Run::loadPercent)
+                        .thenComparing(LatencyResults.Run::server, BenchResults.SERVER_ORDER))
+                .forEach(r -> byKey.computeIfAbsent(r.shape().fileKey() + "/" + r.loadPercent(), k -> new ArrayList<>()).add(r));
+        return byKey.values().stream().map(runs -> new LatencyGroup(runs.getFirst().shape(), runs.getFirst().loadPercent(),
+                runs.getFirst().offeredPerSec(), List.copyOf(runs))).toList();
+    }
+
+    // --- the report, in Markdown --------------------------------------------------------------------
+
+    /** The noise of the run: the median relative half-width of every msgs/s interval (NaN without intervals). */
+    public double noise() {
+        return results.medianRelativeHalfWidth(BenchResults.Row::msgsPerSec);
     }
 
     /**
-     * One table per payload and work, one row per server, one group of columns per connection
-     * count: msgs/s, p99 and the ratio to netty-nio side by side.
+     * The comparison tables, one per shape (closed loop): throughput, the ratios to the twin and to
+     * netty-nio, the costs per message and the closed-loop latency, each with its interval. This is
+     * what {@code compare} and {@code report} print.
      */
-    public String summaryTables() {
+    public String tables() {
         StringBuilder b = new StringBuilder();
-        List<Integer> counts = results.connectionCounts();
-        for (int payload : results.payloads()) {
-            for (int work : results.works()) {
-                b.append(String.format(Locale.ROOT, "%n#### payload %d B, work %d us%n%n| server |", payload, work));
-                for (int c : counts) {
-                    b.append(String.format(Locale.ROOT, " %d conns: msgs/s | p99 | vs netty-nio |", c));
-                }
-                b.append("\n|---|").append("---:|---:|---:|".repeat(counts.size())).append('\n');
-                for (String server : results.servers()) {
-                    b.append("| ").append(server).append(" |");
-                    for (int c : counts) {
-                        BenchResults.Row r = results.find(server, c, payload, work).orElse(null);
-                        if (r == null) {
-                            b.append(" - | - | - |");
-                        } else {
-                            b.append(' ').append(rate(r.msgsPerSec())).append(" | ").append(micros(r.p99Us()))
-                                    .append(" | ").append(ratio(results.ratioToBaseline(r))).append(" |");
-                        }
-                    }
-                    b.append('\n');
-                }
-            }
+        for (BenchResults.Shape shape : results.shapes()) {
+            b.append("\n### ").append(shape.describe()).append("\n\n").append(shapeTable(shape).markdown());
         }
         return b.toString();
     }
 
+    MarkdownTable shapeTable(BenchResults.Shape shape) {
+        List<String> columns = new ArrayList<>(List.of("server", ">threads", ">msgs/s", "twin", ">vs twin", ">vs netty-nio"));
+        BenchResults.COSTS.forEach(c -> columns.add(">" + c));
+        columns.addAll(List.of(">p50 (closed loop)", ">p99 (closed loop)"));
+        if (baseline != null) {
+            columns.add(">vs baseline");
+        }
+        MarkdownTable t = new MarkdownTable(columns);
+        for (BenchResults.Row r : results.rowsOf(shape)) {
+            List<String> cells = new ArrayList<>();
+            cells.add(results.label(r));
+            cells.add(r.threads() > 0 ? String.valueOf(r.threads()) : r.serverThreads() > 0 ? r.serverThreads() + " (ran)" : "?");
+            cells.add(r.msgsPerSec().format(Figure.Format.RATE));
+            Optional<BenchResults.Row> twin = results.twinFor(r);
+            cells.add(twin.map(results::label).orElse(BenchResults.twinServer(r.server()).map(s -> s + " (not run)").orElse("–")));
+            cells.add(ratio(results.ratioToTwin(r)));
+            cells.add(r.server().equals(Servers.BASELINE) && r.threads() == results.mainThreads() ? "1.00x (itself)"
+                    : ratio(results.ratioToBaseline(r)));
+            BenchResults.COSTS.forEach(c -> cells.add(r.metric(c).format(Figure.Format.COST)));
+            cells.add(r.metric("p50").format(ReportBuilder::micros));
+            cells.add(r.metric("p99").format(ReportBuilder::micros));
+            if (baseline != null) {
+                cells.add(results.sameRowIn(baseline, r).map(old -> ratio(r.msgsPerSec().dividedBy(old.msgsPerSec())))
+                        .orElse("not in baseline"));
+            }
+            t.row(cells);
+        }
+        return t;
+    }
+
+    /** A ratio with its interval and whether the interval excludes 1: {@code 1.24x [1.10x–1.40x] real}. */
+    static String ratio(Figure ratio) {
+        if (!ratio.present()) {
+            return "–";
+        }
+        return ratio.format(Figure.Format.RATIO) + (ratio.hasInterval() ? ratio.excludesOne() ? " **real**" : " (within noise)" : "");
+    }
+
+    /** Per shape: which servers are apart from which (msgs/s intervals that do not overlap). */
+    MarkdownTable distinguishable(BenchResults.Shape shape) {
+        MarkdownTable t = new MarkdownTable(List.of("server", ">msgs/s", "faster than (intervals apart)",
+                "slower than (intervals apart)", "not distinguishable from"));
+        List<BenchResults.Row> rows = results.rowsOf(shape);
+        for (BenchResults.Row r : rows) {
+            List<String> faster = new ArrayList<>();
+            List<String> slower = new ArrayList<>();
+            List<String> same = new ArrayList<>();
+            for (BenchResults.Row o : rows) {
+                if (o == r) {
+                    continue;
+                }
+                String name = results.label(o);
+                if (!r.msgsPerSec().distinctFrom(o.msgsPerSec())) {
+                    same.add(name);
+                } else if (r.msgsPerSec().value() > o.msgsPerSec().value()) {
+                    faster.add(name);
+                } else {
+                    slower.add(name);
+                }
+            }
+            t.row(List.of(results.label(r), r.msgsPerSec().format(Figure.Format.RATE), list(faster), list(slower), list(same)));
+        }
+        return t;
+    }
+
+    private static String list(List<String> names) {
+        return names.isEmpty() ? "–" : String.join(", ", names);
+    }
+
+    /** The open-loop table of one shape and load: offered vs achieved, the tail percentiles, errors. */
+    MarkdownTable latencyTable(LatencyGroup g) {
+        MarkdownTable t = new MarkdownTable(List.of("server", ">threads", ">offered msgs/s", ">achieved msgs/s", ">p50", ">p99",
+                ">p99.9", ">p99.99", ">max", ">errors", ">samples"));
+        for (LatencyResults.Run run : g.runs()) {
+            LatencyResults.Distribution d = new LatencyResults.Distribution(run);
+            List<String> cells = new ArrayList<>(List.of(run.server(), String.valueOf(run.threads()),
+                    Figure.Format.RATE.apply(run.offeredPerSec()),
+                    Figure.Format.RATE.apply(run.achievedPerSec()) + (run.achievedPerSec() < run.offeredPerSec() * 0.99
+                            ? " **behind**" : "")));
+            for (double p : LatencyResults.TABLE_PERCENTILES) {
+                cells.add(d.at(p).format(ms -> micros(ms * 1000)));
+            }
+            cells.add(micros(d.maxMs() * 1000));
+            cells.add(run.errors() > 0 ? "**" + run.errors() + " FAILED**" : "0");
+            cells.add(d.hasHistogram() ? String.format(Locale.ROOT, "%,d", d.count()) : "no histogram");
+            t.row(cells);
+        }
+        return t;
+    }
+
+    MarkdownTable memoryTable() {
+        MarkdownTable t = new MarkdownTable(List.of("server", ">idle connections", ">heap per connection",
+                ">RSS per connection", ">threads before", ">threads with the connections"));
+        if (memory != null) {
+            for (MemoryResults.Row r : memory.rows()) {
+                t.row(List.of(r.server(), String.format(Locale.ROOT, "%,d", r.connections()), bytes(r.heapPerConnectionBytes()),
+                        bytes(r.rssPerConnectionBytes()), String.valueOf(r.threadsBefore()), String.valueOf(r.threadsAfter())));
+            }
+        }
+        return t;
+    }
+
     /** The memory table in Markdown, or an empty string without memory results. */
-    public String memoryTable() {
-        if (memory == null || memory.rows().isEmpty()) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        b.append("| server | idle connections | heap per connection | RSS per connection | threads before | threads with the connections |\n");
-        b.append("|---|---:|---:|---:|---:|---:|\n");
-        for (MemoryResults.Row r : memory.rows()) {
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %d | %d |%n", r.server(), r.connections(),
-                    bytes(r.heapPerConnection()), bytes(r.rssPerConnection()), r.threadsBefore(), r.threadsAfter()));
-        }
-        return b.toString();
+    public String memoryMarkdown() {
+        MarkdownTable t = memoryTable();
+        return t.isEmpty() ? "" : t.markdown();
     }
 
     String markdown() {
         return markdown(List.of());
     }
 
-    /** The Markdown report; {@code charts} (relative to the report) are shown at the end. */
+    /** The whole report in Markdown; {@code charts} (paths relative to the report) are embedded where they belong. */
     String markdown(List<String> charts) {
         StringBuilder b = new StringBuilder("# Reactor Workbench: benchmark results\n\n");
-        b.append(machineMarkdown()).append('\n');
-        b.append("## Throughput and latency\n\n");
-        b.append(threadSplit()).append("\n\n");
-        b.append("msgs/s: checked echo replies per second (JMH score, the mean of the measured iterations; in "
-                + "brackets in the full table, the lowest and highest iteration); p50/p99: round-trip latency per request, "
-                + "closed loop, one request in flight per connection; vs netty-nio: msgs/s divided by netty-nio's "
-                + "under the same load; threads: platform threads the server ran (virtual threads not counted).\n\n");
-        b.append("### Summary\n");
-        b.append(summaryTables());
-        b.append("\n### Every row\n\n");
-        b.append(markdownTable());
-        String mem = memoryTable();
-        if (!mem.isEmpty()) {
-            b.append("\n## Memory per idle connection\n\n");
-            b.append("Heap after GC and RSS of the server's own process, with N idle connections minus without, divided "
-                    + "by N; the connections are held by a separate client process.\n\n");
-            b.append(mem);
+        Map<String, Object> machine = machine();
+        Map<?, ?> gate = machine.get("loadGate") instanceof Map<?, ?> g ? g : Map.of();
+        // 1. A run made past the load gate says so before anything else.
+        if (Boolean.TRUE.equals(gate.get("forced"))) {
+            b.append("> **This run is not clean.** It was started with `--force` although the machine's 1-minute load "
+                    + "average was ").append(display(gate.get("loadAtStart"))).append(" (gate: ").append(display(gate.get("threshold")))
+                    .append(" on ").append(display(gate.get("cores"))).append(" cores). Other work may have shared the CPU, so "
+                    + "its figures and intervals are not evidence: draw no conclusion from this run.\n\n");
         }
-        if (!charts.isEmpty()) {
-            b.append("\n## Charts\n\n");
-            for (String chart : charts) {
-                b.append("![").append(chart).append("](").append(chart).append(")\n\n");
+        // 2. How the run was made.
+        b.append("## The run\n\n").append(runStatement(machine, gate)).append('\n');
+        // 3. Its noise, and which differences exceed it.
+        b.append("## Noise: which differences are real\n\n").append(noiseStatement()).append('\n');
+        for (BenchResults.Shape shape : results.shapes()) {
+            b.append("\n### ").append(shape.describe()).append(" (distinguishable)\n\n").append(distinguishable(shape).markdown());
+        }
+        // 4. The comparison tables and their charts.
+        b.append("\n## Throughput and cost per message (closed loop)\n\n").append(columnsStatement()).append('\n');
+        b.append(tables());
+        b.append('\n');
+        charts.stream().filter(c -> c.startsWith("charts/throughput") || c.startsWith("charts/cpu"))
+                .forEach(c -> b.append(image(c)));
+        // 5. Open-loop latency.
+        b.append("\n## Latency at fixed offered loads (open loop)\n\n");
+        if (latency == null || latency.runs().isEmpty()) {
+            b.append("No open-loop runs in this report (no latency.json): the only latency figures are the closed-loop "
+                    + "p50/p99 above, which at many connections mostly restate throughput (Little's law).\n");
+        } else {
+            b.append("Every server is offered the same rate: a fraction of netty-nio's closed-loop capacity at that shape. "
+                    + "Latency counts from each request's intended send time, so a stall cannot hide (no coordinated "
+                    + "omission). Each run is one measurement: the interval of a percentile is its 99.9 % sampling interval "
+                    + "within the run (from the number of samples), not the variation between runs. **behind**: the server "
+                    + "achieved less than 99 % of the offered rate. Errors are failed checks; a run with errors is shown, "
+                    + "never dropped.\n");
+            for (LatencyGroup g : latencyGroups()) {
+                LatencyResults.Run first = g.runs().getFirst();
+                b.append("\n### ").append(g.shape().describe()).append(", ").append(g.percent()).append(" % load\n\n")
+                        .append(String.format(Locale.ROOT, "Offered: %,.0f msgs/s (%d %% of %s's %,.0f msgs/s); %s s measured "
+                                        + "after %s s of warm-up.%n%n", g.offered(), g.percent(), first.capacityServer(),
+                                first.capacityMsgsPerSec(), display(first.durationSeconds()), display(first.warmupSeconds())))
+                        .append(latencyTable(g).markdown()).append('\n');
+                String chart = "charts/latency-open-" + g.shape().fileKey() + "-load" + g.percent() + ".svg";
+                if (charts.contains(chart)) {
+                    b.append(image(chart));
+                }
             }
         }
-        return b.toString();
-    }
-
-    private String machineMarkdown() {
-        StringBuilder b = new StringBuilder();
-        Map<String, Object> machine = results.machine().isEmpty() && memory != null ? memory.machine() : results.machine();
+        // 6. Memory.
+        if (memory != null && !memory.rows().isEmpty()) {
+            b.append("\n## Memory per idle connection\n\n")
+                    .append("Heap after GC and RSS of the server's own process, with N idle connections minus without, divided "
+                            + "by N; the connections are held by a separate client process. One measurement per server and "
+                            + "count: no interval.\n\n")
+                    .append(memoryTable().markdown()).append('\n');
+            charts.stream().filter(c -> c.equals("charts/memory.svg")).forEach(c -> b.append(image(c)));
+        }
+        // 7. The machine and every setting, as recorded.
+        b.append("\n## Machine\n\n");
         if (machine.isEmpty()) {
             b.append("Machine: not recorded (the results file is JMH's bare JSON).\n");
         } else {
-            b.append("| machine | |\n|---|---|\n");
-            machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(display(v).replace("|", "/")).append(" |\n"));
+            MarkdownTable t = new MarkdownTable(List.of("machine", "value"));
+            machine.forEach((k, v) -> t.row(List.of(k, display(v))));
+            b.append(t.markdown());
         }
         if (!results.settings().isEmpty()) {
-            b.append("\n| run settings | |\n|---|---|\n");
-            results.settings().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(display(v).replace("|", "/")).append(" |\n"));
+            b.append("\n## Run settings\n\n");
+            MarkdownTable t = new MarkdownTable(List.of("setting", "value"));
+            results.settings().forEach((k, v) -> t.row(List.of(k, display(v))));
+            b.append(t.markdown());
+        }
+        if (charts.stream().anyMatch(c -> c.startsWith("charts/"))) {
+            b.append("\nEvery model's throughput, CPU and latency charts also exist with that model highlighted: "
+                    + "`charts/highlight/MODEL/NAME.svg`. In every chart each server is a group with the CSS classes "
+                    + "`series s-NAME`, for a page that inlines the SVG.\n");
         }
         return b.toString();
     }
 
-    private String threadSplit() {
-        Object split = results.settings().get("threadSplit");
-        return split != null ? "Thread split: " + split
-                : "Thread split: not recorded; EchoBenchmark runs the server and the load generator's client threads in one JVM.";
+    private Map<String, Object> machine() {
+        if (!results.machine().isEmpty()) {
+            return results.machine();
+        }
+        if (latency != null && !latency.machine().isEmpty()) {
+            return latency.machine();
+        }
+        return memory != null ? memory.machine() : Map.of();
     }
 
-    private String html(Path dir, List<Path> svgs) {
+    private String runStatement(Map<String, Object> machine, Map<?, ?> gate) {
         StringBuilder b = new StringBuilder();
-        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Reactor Workbench: benchmark results</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px}")
-                .append("td.n{text-align:right}img{max-width:100%;border:1px solid #eee;margin:.5em 0}</style>\n</head><body>\n")
-                .append("<h1>Reactor Workbench: benchmark results</h1>\n");
-        Map<String, Object> machine = results.machine().isEmpty() && memory != null ? memory.machine() : results.machine();
-        b.append("<h2>Machine</h2>\n");
-        if (machine.isEmpty()) {
-            b.append("<p>Not recorded (the results file is JMH's bare JSON).</p>\n");
+        List<BenchResults.Shape> shapes = results.shapes();
+        b.append("- **Grid**: ").append(shapes.size()).append(" shape").append(shapes.size() == 1 ? "" : "s").append(" (")
+                .append(String.join("; ", shapes.stream().map(BenchResults.Shape::describe).toList())).append(") x ")
+                .append(results.servers().size()).append(" servers, ").append(results.rows().size()).append(" rows; ")
+                .append(results.mainThreads() > 0 ? "servers run with `--threads " + results.mainThreads() + "`"
+                        : "the servers' --threads not recorded (the threads column shows the platform threads each ran)")
+                .append(results.rows().stream().anyMatch(r -> r.threads() != results.mainThreads())
+                        ? " (twin rows at other counts are labelled with theirs)" : "").append(".\n");
+        int minForks = results.rows().stream().mapToInt(BenchResults.Row::forks).min().orElse(0);
+        int maxForks = results.rows().stream().mapToInt(BenchResults.Row::forks).max().orElse(0);
+        b.append("- **Forks**: ").append(minForks == maxForks ? String.valueOf(minForks) : minForks + "–" + maxForks)
+                .append(" per point").append(minForks < BenchResults.MIN_FORKS_FOR_JMH_INTERVAL ? " (fewer than "
+                        + BenchResults.MIN_FORKS_FOR_JMH_INTERVAL + ": a quick or old run)" : "").append(".\n");
+        Map<String, Object> s = results.settings();
+        if (s.containsKey("warmup") || s.containsKey("measurement")) {
+            b.append("- **Iterations**: warm-up ").append(display(s.getOrDefault("warmup", "?"))).append(", measured ")
+                    .append(display(s.getOrDefault("measurement", "?"))).append(s.containsKey("mode") ? "; mode " + display(s.get("mode")) : "")
+                    .append(".\n");
+        } else if (s.containsKey("iterations")) {
+            b.append("- **Iterations**: ").append(display(s.get("iterations"))).append(".\n");
         } else {
-            b.append("<table>\n");
-            machine.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(display(v))).append("</td></tr>\n"));
-            b.append("</table>\n");
+            b.append("- **Iterations**: not recorded.\n");
         }
-        if (!results.settings().isEmpty()) {
-            b.append("<h2>Run settings</h2>\n<table>\n");
-            results.settings().forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(display(v))).append("</td></tr>\n"));
-            b.append("</table>\n");
+        b.append("- **Pinning**: ").append(machine.containsKey("pinning") ? display(machine.get("pinning"))
+                : "not recorded (the run predates --server-cpus / --client-cpus)").append(".\n");
+        if (gate.isEmpty()) {
+            b.append("- **Load gate**: not recorded (the run predates the quiet-machine gate).\n");
+        } else {
+            b.append("- **Load gate**: 1-minute load average ").append(display(gate.get("loadAtStart"))).append(" at the start, ")
+                    .append("threshold ").append(display(gate.get("threshold"))).append(" on ").append(display(gate.get("cores")))
+                    .append(" cores: ").append(Boolean.TRUE.equals(gate.get("forced")) ? "**forced past the gate (not clean)**" : "passed")
+                    .append(".\n");
         }
-        b.append("<h2>Throughput</h2>\n<p>").append(esc(threadSplit())).append("</p>\n");
-        for (Path svg : svgs) {
-            if (svg.getFileName().toString().startsWith("throughput")) {
-                b.append(img(dir, svg));
-            }
+        if (machine.containsKey("loadAverageDuringBenchmark")) {
+            b.append("- **Load during the run**: ").append(display(machine.get("loadAverageDuringBenchmark"))).append(".\n");
         }
-        b.append("<h2>Latency</h2>\n");
-        for (Path svg : svgs) {
-            if (svg.getFileName().toString().startsWith("latency")) {
-                b.append(img(dir, svg));
-            }
-        }
-        if (memory != null && !memory.rows().isEmpty()) {
-            b.append("<h2>Memory per idle connection</h2>\n<p>Heap after GC and RSS of the server's own process with N idle "
-                    + "connections minus without, divided by N; a separate client process holds the connections.</p>\n");
-            for (Path svg : svgs) {
-                if (svg.getFileName().toString().startsWith("memory")) {
-                    b.append(img(dir, svg));
-                }
-            }
-            b.append("<table>\n<tr><th>server</th><th>idle connections</th><th>heap per connection</th><th>RSS per connection</th>"
-                    + "<th>threads before</th><th>threads with the connections</th></tr>\n");
-            for (MemoryResults.Row r : memory.rows()) {
-                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class=n>%,d</td><td class=n>%s</td><td class=n>%s</td>"
-                                + "<td class=n>%d</td><td class=n>%d</td></tr>%n", esc(r.server()), r.connections(),
-                        bytes(r.heapPerConnection()), bytes(r.rssPerConnection()), r.threadsBefore(), r.threadsAfter()));
-            }
-            b.append("</table>\n");
-        }
-        b.append("<h2>Table</h2>\n<p>msgs/s: checked echo replies per second; p50/p99: round-trip latency; "
-                + "vs netty-nio: msgs/s divided by netty-nio's under the same load (every server runs with the same "
-                + "--threads as Netty's worker group); threads: platform threads the server ran.</p>\n<table>\n")
-                .append("<tr><th>server</th><th>threads</th><th>connections</th><th>payload</th><th>work</th><th>msgs/s</th>"
-                        + "<th>p50</th><th>p99</th><th>vs netty-nio</th></tr>\n");
-        for (BenchResults.Row r : results.sortedRows()) {
-            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class=n>%s</td><td class=n>%d</td><td class=n>%d B</td>"
-                            + "<td class=n>%d us</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td></tr>%n",
-                    esc(r.server()), r.serverThreads() > 0 ? String.valueOf(r.serverThreads()) : "?", r.connections(),
-                    r.payload(), r.work(), rate(r.msgsPerSec()), micros(r.p50Us()), micros(r.p99Us()),
-                    ratio(results.ratioToBaseline(r))));
-        }
-        b.append("</table>\n<p>Also in Markdown: <a href=\"report.md\">report.md</a>.</p>\n</body></html>\n");
+        b.append("- **Intervals**: every figure is shown as `value [low–high]`: ").append(results.intervalKind().description)
+                .append(".\n");
         return b.toString();
     }
 
-    private static String img(Path dir, Path svg) {
-        String rel = dir.relativize(svg).toString().replace('\\', '/');
-        return "<p><img src=\"" + esc(rel) + "\" alt=\"" + esc(svg.getFileName().toString()) + "\"></p>\n";
+    private String noiseStatement() {
+        double noise = noise();
+        double cpu = results.medianRelativeHalfWidth(r -> r.metric("server.cpu.us/msg"));
+        StringBuilder b = new StringBuilder();
+        if (Double.isNaN(noise)) {
+            b.append("No row has an interval, so no difference in this run can be told from noise.\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "The noise this run had: the median half-width of the msgs/s intervals is "
+                    + "**%.1f %%** of the score (over %d rows; goal: 10 %% or less)", noise * 100, results.rows().size()));
+            if (!Double.isNaN(cpu)) {
+                b.append(String.format(Locale.ROOT, "; of `server.cpu.us/msg`, **%.1f %%**", cpu * 100));
+            }
+            b.append(".\n\nA difference is taken as real only when the two intervals do not overlap; a ratio is marked "
+                    + "**real** exactly when its interval (the widest the two intervals allow: low/high to high/low) "
+                    + "excludes 1. The docs use only differences marked real. Per shape, which servers are apart:\n");
+        }
+        return b.toString();
     }
 
-    // --- formatting --------------------------------------------------------------------------
+    private String columnsStatement() {
+        return """
+                - **msgs/s**: checked echo replies per second (JMH's score, the mean of the measured iterations).
+                - **twin**: the Netty server built the same way (single reactor: netty-nio with 1 event loop; \
+                multi-reactor(s): netty-nio with the same --threads; reactor-threadpool: netty-nio-executor). \
+                **vs twin**, **vs netty-nio**: msgs/s divided by theirs under the same load, with the ratio's interval.
+                - **server.cpu.us/msg**: user + system CPU of the server process per checked reply; \
+                **server.reads/msg**, **server.writes/msg**: read and write system calls (/proc/PID/io syscr, syscw) \
+                per reply; **server.cs/msg**: voluntary + involuntary context switches of the server's threads per \
+                reply; **client.cpu.us/msg**: the load generator's CPU per reply.
+                - **p50/p99 (closed loop)**: round-trip latency with one request in flight per connection; at many \
+                connections it mostly restates throughput (Little's law): read the open-loop section for latency.
+                """ + (baseline != null ? "- **vs baseline**: msgs/s divided by the same row's in " + baselineName
+                + ", **real** when the two intervals are apart.\n" : "");
+    }
 
-    /** A value read from JSON: whole numbers without a fraction (JSON numbers come back as doubles). */
+    private String shortInterval() {
+        return results.intervalKind() == BenchResults.IntervalKind.JMH_999 ? "JMH's 99.9 % interval" : "min–max of iterations";
+    }
+
+    private static String image(String chart) {
+        String name = chart.substring(chart.lastIndexOf('/') + 1);
+        return "![" + name + "](" + chart + ")\n\n";
+    }
+
+    // --- the same report as a page -------------------------------------------------------------------
+
+    /** {@code markdown} rendered by commonmark (with GitHub tables) into a standalone page. */
+    static String html(String markdown) {
+        // escapeHtml: a value read from a results file (a JVM name, a flag like <dir>) is text, never markup.
+        String body = HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build()
+                .render(Parser.builder().extensions(MARKDOWN).build().parse(markdown));
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                + "<title>Reactor Workbench: benchmark results</title>\n"
+                + "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.4}"
+                + "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
+                + "th{background:#f3f3f3}td:first-child{white-space:nowrap}td[align=right],th[align=right]{text-align:right;white-space:nowrap}"
+                + "blockquote{border:3px solid #c00;background:#fff0f0;margin:1em 0;padding:.5em 1em;font-size:1.1em}"
+                + "img{max-width:100%;border:1px solid #eee;margin:.5em 0}</style>\n</head><body>\n"
+                + body
+                + "<p>Also in Markdown: <a href=\"report.md\">report.md</a>.</p>\n</body></html>\n";
+    }
+
+    // --- formatting --------------------------------------------------------------------------------
+
+    /** A value read from JSON: whole numbers without a fraction, nested objects as {@code key: value, ...}. */
     static String display(Object value) {
         if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
             return String.valueOf(d.longValue());
         }
+        if (value instanceof Map<?, ?> m) {
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, v) -> parts.add(k + ": " + display(v)));
+            return String.join(", ", parts);
+        }
         return String.valueOf(value);
     }
 
-    /** The range of the measured iterations, e.g. {@code " (27,900-31,200)"}, or "" without raw data. */
-    static String range(double min, double max) {
-        return Double.isNaN(min) || Double.isNaN(max) ? "" : String.format(Locale.ROOT, " (%,.0f-%,.0f)", min, max);
-    }
-
-    static String rate(double msgsPerSec) {
-        return Double.isNaN(msgsPerSec) ? "?" : String.format(Locale.ROOT, "%,.0f", msgsPerSec);
-    }
-
+    /** Latency: µs below 1 ms, ms above, always with a space. */
     static String micros(double us) {
         if (Double.isNaN(us) || us <= 0) {
             return "?";
         }
         if (us < 1000) {
-            return String.format(Locale.ROOT, "%.0f us", us);
+            return String.format(Locale.ROOT, "%.0f µs", us);
         }
         return String.format(Locale.ROOT, "%.2f ms", us / 1000);
-    }
-
-    static String ratio(double ratio) {
-        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
     static String bytes(double b) {
@@ -402,9 +594,5 @@ public final class ReportBuilder {
             return String.format(Locale.ROOT, "%,.0f B", b);
         }
         return String.format(Locale.ROOT, "%,.1f KiB", b / 1024);
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
