@@ -1,6 +1,7 @@
 package dev.reactorworkbench.comparisonbench;
 
 import dev.reactorworkbench.comparisonbench.load.LoadCommand;
+import dev.reactorworkbench.comparisonbench.reference.ReferenceServers;
 import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import dev.reactorworkbench.comparisonbench.report.ReportCommand;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
@@ -127,31 +128,38 @@ public final class Workbench implements Callable<Integer> {
                 out.println("No models on the class path yet: a model module registers its ServerModel in "
                         + "META-INF/services/" + ServerModel.class.getName()
                         + " and becomes a dependency of comparison-bench.");
-                return 0;
             }
-            for (ServerModel model : models) {
-                out.println(model.name());
-                out.println("    " + model.description());
-                for (ModelOption option : model.options()) {
-                    out.printf("    --%-20s %s (default: %s)%n",
-                            option.name() + " <" + option.name() + ">", option.description(), option.defaultValue());
-                }
-                out.println();
-            }
-            out.println("Run one with ./workbench serve MODEL [flags]; ./workbench serve MODEL --help lists every flag.");
+            models.forEach(this::print);
+            // The Netty servers are yardsticks, not models the workbench teaches: a heading of their own.
+            out.println("Reference servers (Netty, for the comparison; length-prefixed only, the common flags):");
+            out.println();
+            ReferenceServers.all().forEach(this::print);
+            ReferenceServers.skipped().forEach(line -> out.println("(" + line + ")"));
+            out.println("Run one with ./workbench serve NAME [flags]; ./workbench serve NAME --help lists every flag.");
             return 0;
+        }
+
+        private void print(ServerModel model) {
+            PrintStream out = workbench.out;
+            out.println(model.name());
+            out.println("    " + model.description());
+            for (ModelOption option : model.options()) {
+                out.printf("    --%-20s %s (default: %s)%n",
+                        option.name() + " <" + option.name() + ">", option.description(), option.defaultValue());
+            }
+            out.println();
         }
     }
 
     @Command(name = "serve", sortOptions = false,
-            description = {"Run one model until Ctrl-C, printing a stats line every second.",
+            description = {"Run one model (or a Netty reference server) until Ctrl-C, printing a stats line every second.",
                     "The flags after MODEL go to the model untouched; ./workbench serve MODEL --help lists them."})
     static final class Serve implements Callable<Integer> {
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        @Parameters(index = "0", paramLabel = "MODEL", description = "A name from ./workbench models.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A name from ./workbench models: a model or a reference server.")
         String model;
 
         @Parameters(index = "1..*", paramLabel = "FLAGS", description = "The model's flags, e.g. --port 7000 --codec line.")
@@ -162,8 +170,18 @@ public final class Workbench implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<ServerModel> models = ServerModel.discover();
+            List<ServerModel> models = new ArrayList<>(ServerModel.discover());
             Optional<ServerModel> found = models.stream().filter(m -> m.name().equals(model)).findFirst();
+            if (found.isEmpty() && model.startsWith("netty-")) {
+                // A reference server, available here or not (then it says why when it starts).
+                try {
+                    found = Optional.of(ReferenceServers.named(model));
+                } catch (IllegalArgumentException notOne) {
+                    models.addAll(ReferenceServers.all());
+                }
+            } else if (found.isEmpty()) {
+                models.addAll(ReferenceServers.all());
+            }
             if (found.isEmpty()) {
                 workbench.err.println("workbench: unknown model '" + model + "'; "
                         + (models.isEmpty()
