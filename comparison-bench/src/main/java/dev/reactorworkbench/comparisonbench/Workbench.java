@@ -38,11 +38,14 @@ import java.util.concurrent.CountDownLatch;
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
-                "  ./workbench compare --quick          every model vs Netty, a few seconds each; prints the table, writes the report",
-                "  ./workbench compare                  the full JMH sweep and the memory scenario (about 25 minutes on 2 cores)",
+                "  ./workbench compare --quick          every model vs Netty, each in its own process, a few seconds each; prints",
+                "                                       msgs/s and the cost per message, writes the report (under 3 minutes)",
+                "  ./workbench compare                  the full run: 5 loads x 3 forks, open-loop latency, memory (about 40",
+                "                                       minutes on 2 cores; refuses a busy machine unless --force)",
                 "  ./workbench report target/results/results.json --memory target/results/memory.json",
-                "  ./workbench models",
+                "  ./workbench models                   the models, then the Netty reference servers",
                 "  ./workbench serve MODEL --codec line --port 7000",
+                "  ./workbench serve netty-nio --port 7000 --threads 2   a reference server, with the common flags",
                 "  ./workbench serve MODEL --help      all flags of that model, its own included",
                 "  ./workbench load --port 7000 --connections 16 --depth 4 --duration 10s",
                 "  ./workbench load --port 7000 --rate 20000 --duration 30s   open loop, latency from the schedule"})
@@ -111,7 +114,7 @@ public final class Workbench implements Callable<Integer> {
     }
 
     @Command(name = "models", sortOptions = false,
-            description = "List the models on the class path, with their model-specific flags.")
+            description = "List the models on the class path, with their model-specific flags, then the Netty reference servers.")
     static final class Models implements Callable<Integer> {
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

@@ -226,6 +226,11 @@ public class EchoBenchmark {
         Histogram latency = load.takeLatency();
         LatencyProfiler.Cost cost = replies <= 0 ? null : new LatencyProfiler.Cost(replies,
                 ProcCounters.between(serverAtStart, serverAtEnd), ProcCounters.between(clientAtStart, clientAtEnd));
+        if (cost != null && cost.server().threadsEnded() > 0) {
+            // Said in JMH's log (the fork's output), so a low server.cs/msg can be traced to it.
+            System.out.println("NOTE: " + cost.server().threadsEnded() + " thread(s) of the " + model + " server ended "
+                    + "during this iteration; their context switches are not in " + LatencyProfiler.SERVER_SWITCHES);
+        }
         LatencyProfiler.publish(latency, server.serverThreads(), load.spec().threads(), cost);
         failIfBroken();
     }

@@ -53,7 +53,7 @@ final class ProgressFormat implements OutputFormat {
         closeFailed();
         started++;
         current = params;
-        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-24s %5s conns %5s B  work %2s us  threads %s ", started, total,
+        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-29s %5s conns %5s B  work %2s us  threads %s ", started, total,
                 elapsed(), params.getParam("model"), params.getParam("connections"), params.getParam("payload"),
                 params.getParam("work"), params.getParam("threads"));
         terminal.flush();

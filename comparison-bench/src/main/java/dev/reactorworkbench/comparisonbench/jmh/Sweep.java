@@ -50,7 +50,7 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
      * Seconds a trial takes beyond its iterations: the JMH fork's and the server's JVM start, the
      * connections, the graceful close (Netty's takes about a second). Measured on the 2-core machine.
      */
-    static final double TRIAL_OVERHEAD_SECONDS = 3.0;
+    static final double TRIAL_OVERHEAD_SECONDS = 3.5;
 
     public Sweep {
         servers = List.copyOf(servers);
@@ -63,12 +63,14 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
     }
 
     /**
-     * The full run: {@link Shape#FULL}, 3 forks of 2 x 1 s warm-up and 5 x 1 s measured (3 forks
-     * give an interval; 1 s iterations are long enough for thousands of replies even at one
-     * connection), with the twin rows.
+     * The full run: {@link Shape#FULL}, 3 forks of 2 x 1 s warm-up and 4 x 1 s measured, with the
+     * twin rows. 3 forks give an interval across fresh JVMs (12 iterations per point); 1 s
+     * iterations hold thousands of replies even at one connection; 4 rather than 5 measured
+     * iterations keep the whole run (12 servers here, open loop and memory included) near 40
+     * minutes on 2 cores.
      */
     public static Sweep full(List<String> servers) {
-        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 5, 1, "full", Pinning.NONE, List.of());
+        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 4, 1, "full", Pinning.NONE, List.of());
     }
 
     /** {@code compare --quick}: one shape (64 x 64 B x 0), one fork of 1 x 1 s warm-up and 2 x 1 s measured. */
@@ -158,7 +160,9 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
                 + (twins && EchoBenchmark.serverThreads() != 1 ? "; twin rows: " + Servers.BASELINE + " at --threads 1" : ""));
         m.put("threadSplit", threadSplit(pinning));
         m.put("cost", "server.cpu.us/msg, server.reads/msg, server.writes/msg, server.cs/msg: the server process's "
-                + "utime+stime (/proc/PID/stat), syscr and syscw (/proc/PID/io) and voluntary+involuntary context "
+                + "utime+stime (/proc/PID/stat), syscr and syscw (/proc/PID/io: read/readv/write/writev-family calls; socket "
+                + "recv*/send* calls and io_uring operations are not counted there, so netty-epoll's reads and netty-io_uring's "
+                + "reads and writes show 0) and voluntary+involuntary context "
                 + "switches summed over its threads (/proc/PID/task/*/status), sampled at the start and end of each "
                 + "measured iteration and divided by that iteration's checked replies; client.cpu.us/msg: the JMH "
                 + "fork's (the load generator's) own CPU time the same way");

@@ -88,9 +88,9 @@ public record OpenLoopRuns(List<String> servers, List<Shape> shapes, List<Double
                     @SuppressWarnings("unchecked")
                     Map<String, Object> p = (Map<String, Object>) run.get("percentilesUs");
                     progress.accept(String.format(Locale.ROOT,
-                            "[open %2d/%d] %-24s %s at %2.0f%% = %,d/s: achieved %,.0f/s  p99 %s us  p99.9 %s us%s  (%.1f s)",
+                            "[open %2d/%d] %-29s %s at %2.0f%% = %,d/s: achieved %,.0f/s  p99 %s  p99.9 %s%s  (%.1f s)",
                             n, runs(), server, shape, fraction * 100, rate, (Double) run.get("achievedPerSec"),
-                            p.getOrDefault("99", "?"), p.getOrDefault("99.9", "?"),
+                            millis(p.get("99")), millis(p.get("99.9")),
                             ((Integer) run.get("errors")) > 0 ? "  FAILED: " + run.get("firstError") : "",
                             (System.nanoTime() - started) / 1e9));
                 }
@@ -152,6 +152,10 @@ public record OpenLoopRuns(List<String> servers, List<Shape> shapes, List<Double
         ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         int length = h.encodeIntoCompressedByteBuffer(buffer);
         return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    }
+
+    private static String millis(Object micros) {
+        return micros instanceof Number n ? String.format(Locale.ROOT, "%,.2f ms", n.doubleValue() / 1e3) : "?";
     }
 
     private static String label(double q) {

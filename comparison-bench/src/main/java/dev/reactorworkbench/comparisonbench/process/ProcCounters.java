@@ -18,9 +18,14 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>CPU: {@code utime + stime} of {@code /proc/PID/stat}, in clock ticks ({@code getconf
  *       CLK_TCK}, 100 on Linux): the whole thread group, threads that have ended included.</li>
- *   <li>System calls: {@code syscr} and {@code syscw} of {@code /proc/PID/io}: read-like
- *       ({@code read}, {@code recvfrom}, {@code readv}, ...) and write-like calls of the whole
- *       thread group, ended threads included.</li>
+ *   <li>System calls: {@code syscr} and {@code syscw} of {@code /proc/PID/io}: the calls that go
+ *       through the kernel's file read and write paths ({@code read}, {@code readv},
+ *       {@code pread}, {@code write}, {@code writev}, ...) of the whole thread group, ended
+ *       threads included. NOTE: the socket calls {@code recv}/{@code recvfrom}/{@code recvmsg}
+ *       and {@code send}/{@code sendto}/{@code sendmsg}, and io_uring's operations, are not
+ *       counted there: the JDK's NIO reads and writes sockets with {@code read}/{@code write}
+ *       and is counted, Netty's epoll transport reads with {@code recvfrom} (its reads show 0)
+ *       and io_uring shows 0 for both. A 0 means "not through these calls", not "free".</li>
  *   <li>Context switches: {@code voluntary_ctxt_switches + nonvoluntary_ctxt_switches} of
  *       {@code /proc/PID/task/TID/status}, per thread. NOTE: the kernel keeps the switches of
  *       ended threads only in the process's rusage, which {@code /proc} does not show

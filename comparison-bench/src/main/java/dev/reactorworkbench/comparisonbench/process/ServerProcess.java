@@ -185,13 +185,17 @@ public final class ServerProcess implements AutoCloseable {
         return n;
     }
 
-    private static final List<String> JVM_THREADS = List.of("java", "main", "GC Thread", "G1 ", "VM Thread", "VM Periodic",
-            "Reference Handl", "Finalizer", "Signal Dispatch", "Service Thread", "Monitor Deflati", "C1 CompilerThre",
-            "C2 CompilerThre", "Common-Cleaner", "Notification Th", "Attach Listener", "DestroyJavaVM", "shutdown-hook",
-            "stats-printer", "process reaper", "Sweeper thread", "JFR ", "RMI ");
+    /** The JVM's and the launcher's threads, by exact kernel name ... */
+    private static final java.util.Set<String> JVM_THREADS = java.util.Set.of("java", "main", "VM Thread", "Finalizer",
+            "Reference Handl", "Signal Dispatch", "Service Thread", "Monitor Deflati", "Common-Cleaner", "Notification Th",
+            "Attach Listener", "DestroyJavaVM", "shutdown-hook", "stats-printer", "process reaper", "Sweeper thread",
+            "G1 Main Marker", "G1 Service", "VM Periodic Tas");
+    /** ... and by prefix, for the numbered ones (GC Thread#0, C2 CompilerThread0, G1 Conc#0, G1 Refine#0, ...). */
+    private static final List<String> JVM_THREAD_PREFIXES = List.of("GC Thread#", "C1 CompilerThre", "C2 CompilerThre",
+            "G1 Conc#", "G1 Refine#", "JFR ", "RMI ");
 
     static boolean isJvmThread(String comm) {
-        return JVM_THREADS.stream().anyMatch(comm::startsWith);
+        return JVM_THREADS.contains(comm) || JVM_THREAD_PREFIXES.stream().anyMatch(comm::startsWith);
     }
 
     /** The last lines the server printed, for error messages. */

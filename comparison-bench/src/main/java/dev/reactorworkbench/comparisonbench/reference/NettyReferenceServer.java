@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running Netty reference server: Netty's boss/worker groups (the multi-reactor model, done by
@@ -120,7 +121,15 @@ final class NettyReferenceServer implements RunningServer {
                         p.addLast("frame-encoder", prepender);
                         // The handler on an executor: Netty hands each connection's events to one
                         // executor thread of the group, in order, and its writes back to the loop.
-                        p.addLast(executors, "echo", new EchoServerHandler(config.handler(), stats));
+                        if (executors == null) {
+                            p.addLast("echo", new EchoServerHandler(config.handler(), stats));
+                        } else {
+                            AtomicLong handedOff = new AtomicLong();
+                            p.addLast("hand-off-limit", new HandOffLimit(handedOff, config.writeHighWaterMark(),
+                                    config.writeLowWaterMark()));
+                            p.addLast(executors, "echo", new EchoServerHandler(config.handler(), stats, handedOff,
+                                    config.writeLowWaterMark()));
+                        }
                     }
                 });
 
