@@ -167,17 +167,9 @@ public final class CompareCommand implements Callable<Integer> {
         Map<String, Object> gate = loadGate();
         machine.put("loadGate", gate);
         machine.put("pinning", sweep.pinning().describe(Runtime.getRuntime().availableProcessors()));
-        if (!quick && !(Boolean) gate.get("passed") && !force) {
-            err.printf(Locale.ROOT, "compare: the machine is busy: 1-minute load average %.2f, above the threshold %.2f "
-                            + "(%.2f per core x %d cores). Figures from a busy machine are not evidence: stop other builds, "
-                            + "benchmarks and tests, wait a minute or two (the average decays by about 63%% a minute), "
-                            + "or run anyway with --force (the results then say forced: true).%n",
-                    gate.get("loadAtStart"), gate.get("threshold"), LOAD_PER_CORE, (Integer) gate.get("cores"));
-            return 1;
-        }
         terminal.printf(Locale.ROOT, "quiet-machine gate: 1-minute load %.2f, threshold %.2f: %s%n", gate.get("loadAtStart"),
                 gate.get("threshold"), quick ? "not enforced for --quick" : (Boolean) gate.get("passed") ? "passed"
-                        : "FAILED, run anyway (--force): the results say so");
+                        : force ? "FAILED, run anyway (--force): the results say forced: true" : "FAILED");
         terminal.println("thread split: " + Sweep.threadSplit(sweep.pinning()));
         if (sweep.forks() < 3) {
             terminal.println("NOTE: " + sweep.forks() + " fork(s) per point: the intervals say little; the full run takes 3");
@@ -191,6 +183,14 @@ public final class CompareCommand implements Callable<Integer> {
         terminal.printf(Locale.ROOT, "estimated duration: about %s (JMH %s, open loop %s, memory %s)%n", minutes(total),
                 minutes(sweep.estimatedSeconds()), minutes(openSeconds), minutes(memorySeconds));
 
+        if (!quick && !(Boolean) gate.get("passed") && !force) {
+            err.printf(Locale.ROOT, "compare: the machine is busy: 1-minute load average %.2f, above the threshold %.2f "
+                            + "(%.2f per core x %d cores). Figures from a busy machine are not evidence: stop other builds, "
+                            + "benchmarks and tests, wait a minute or two (the average decays by about 63%% a minute), "
+                            + "or run anyway with --force (the results then say forced: true).%n",
+                    gate.get("loadAtStart"), gate.get("threshold"), LOAD_PER_CORE, (Integer) gate.get("cores"));
+            return 1;
+        }
         // 3. The JMH sweep, sampling the load average as it goes.
         Files.createDirectories(resultsDir);
         Path jmhJson = resultsDir.resolve("jmh.json");
@@ -434,7 +434,7 @@ public final class CompareCommand implements Callable<Integer> {
         terminal.println("Cost per message (kernel counters of the server process; client = the load generator's process), "
                 + "mean of the measured iterations:");
         terminal.println();
-        terminal.println("| server | threads | connections | payload | work | msgs/s (99.9% CI) | server CPU us | reads | writes | "
+        terminal.println("| server | threads | connections | payload | work | msgs/s (interval) | server CPU us | reads | writes | "
                 + "ctx switches | client CPU us |");
         terminal.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Object o : list) {
@@ -451,14 +451,27 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
+    /** The score with JMH's 99.9 % interval, or, where JMH has none (too few iterations), min-max of the iterations. */
     private static String interval(Map<?, ?> primary) {
         double score = ((Number) primary.get("score")).doubleValue();
         if (primary.get("scoreConfidence") instanceof List<?> ci && ci.size() == 2
                 && ci.get(0) instanceof Number lo && ci.get(1) instanceof Number hi
                 && !Double.isNaN(lo.doubleValue()) && !Double.isNaN(hi.doubleValue())) {
-            return String.format(Locale.ROOT, "%,.0f (%,.0f-%,.0f)", score, Math.max(0, lo.doubleValue()), hi.doubleValue());
+            return String.format(Locale.ROOT, "%,.0f (CI %,.0f-%,.0f)", score, Math.max(0, lo.doubleValue()), hi.doubleValue());
         }
-        return String.format(Locale.ROOT, "%,.0f", score);
+        List<Double> raw = new ArrayList<>();
+        if (primary.get("rawData") instanceof List<?> forks) {
+            for (Object fork : forks) {
+                if (fork instanceof List<?> iterations) {
+                    iterations.stream().filter(Number.class::isInstance).map(n -> ((Number) n).doubleValue()).forEach(raw::add);
+                }
+            }
+        }
+        if (raw.isEmpty()) {
+            return String.format(Locale.ROOT, "%,.0f", score);
+        }
+        return String.format(Locale.ROOT, "%,.0f (min-max %,.0f-%,.0f)", score, raw.stream().min(Double::compare).get(),
+                raw.stream().max(Double::compare).get());
     }
 
     private static String score(Map<?, ?> secondary, String name, String format) {
