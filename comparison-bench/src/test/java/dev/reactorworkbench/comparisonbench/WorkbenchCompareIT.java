@@ -36,6 +36,11 @@ class WorkbenchCompareIT {
         return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
     }
 
+    private static String costRow(String server, int threads) {
+        return "\\| " + server + " \\| " + threads + " \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\((CI|min-max) [0-9,]+-[0-9,]+\\)"
+                + " \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|";
+    }
+
     @Test
     @DisplayName("compare --quick for a model and netty-nio: the rows with the twin, the cost per message, the results with "
             + "the gate and the pinning, latency.json from the open loop at the same rate for both, JMH arguments after --")
@@ -50,8 +55,13 @@ class WorkbenchCompareIT {
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("[  1/3").contains("thread split:").contains("estimated duration: about")
                 .contains("quiet-machine gate:").contains("1 fork(s) per point")
-                .containsPattern("\\| single-thread-reactor \\| 1 \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\([0-9,]+-[0-9,]+\\) \\|")
-                .containsPattern("\\| netty-nio \\| 1 \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ .*\\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                // The report's table has a row per server (its columns are the report's business) ...
+                .containsPattern("\\| single-thread-reactor \\| [0-9?]+ \\| 64 \\|")
+                // ... and the cost table: msgs/s with its interval, the four server figures and the client's CPU,
+                // for the model and for both netty-nio rows (N threads and the twin at 1).
+                .containsPattern(costRow("single-thread-reactor", Runtime.getRuntime().availableProcessors()))
+                .containsPattern(costRow("netty-nio", Runtime.getRuntime().availableProcessors()))
+                .containsPattern(costRow("netty-nio", 1))
                 .contains("compare took");
         Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(results.resolve("results.json")));
         Map<String, Object> machine = (Map<String, Object>) doc.get("machine");

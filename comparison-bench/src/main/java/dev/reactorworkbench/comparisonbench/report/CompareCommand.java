@@ -208,6 +208,10 @@ public final class CompareCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        } catch (RunnerException e) {
+            // e.g. another JMH run holds /tmp/jmh.lock: two benchmarks at once would measure each other.
+            err.println("compare: JMH could not run: " + e.getMessage());
+            return 1;
         }
         machine.put("loadAverageAtEnd", Machine.loadAverage());
         if (!Files.exists(jmhJson)) {
@@ -371,6 +375,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         terminal.printf(Locale.ROOT, "open loop: %d runs, every server at %s of %s's measured msgs/s at %s, %s s measured%n",
                 open.runs(), open.fractions(), Servers.BASELINE, open.shapes(), open.duration().toMillis() / 1e3);
+        // The load generator runs in this process here: pinned like the JMH forks' (its threads inherit the mask).
+        open.pinning().pinThisProcess();
         List<Map<String, Object>> runs = open.run(capacities, terminal::println);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("machine", machine);
