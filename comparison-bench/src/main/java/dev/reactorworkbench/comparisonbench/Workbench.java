@@ -39,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
         footer = {"",
                 "Examples:",
                 "  ./workbench compare --quick          every model vs Netty, each in its own process, a few seconds each; prints",
-                "                                       msgs/s and the cost per message, writes the report (under 3 minutes)",
+                "                                       msgs/s and the cost per message, writes the report (about 3 minutes)",
                 "  ./workbench compare                  the full run: 5 loads x 3 forks, open-loop latency, memory (about 40",
                 "                                       minutes on 2 cores; refuses a busy machine unless --force)",
                 "  ./workbench report target/results/results.json --memory target/results/memory.json",

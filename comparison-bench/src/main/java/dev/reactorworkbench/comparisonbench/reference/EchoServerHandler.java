@@ -74,7 +74,8 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         // Past the high water mark: stop reading requests until the client catches up.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
-        } else if (handedOff != null && stillHandedOff <= lowWater && !ctx.channel().config().isAutoRead()) {
+        } else if (handedOff != null && stillHandedOff + queuedBytes(ctx.channel()) <= lowWater
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true); // the hand-off drained below the low mark
         }
     }
@@ -87,7 +88,8 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && (handedOff == null || handedOff.get() <= lowWater));
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable()
+                && (handedOff == null || handedOff.get() + queuedBytes(ctx.channel()) <= lowWater));
         syncPending(ctx);
         ctx.fireChannelWritabilityChanged();
     }
@@ -121,6 +123,12 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         stats.outboundPending(-reportedPending);
         reportedPending = 0;
         ctx.fireChannelInactive();
+    }
+
+    /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
+    static long queuedBytes(io.netty.channel.Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /**

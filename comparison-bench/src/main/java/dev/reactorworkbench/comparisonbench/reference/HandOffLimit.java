@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * On the event loop, just before a handler that runs on an executor group: counts each frame
  * handed over towards the connection's write water mark, and stops reading the connection once
- * more than {@code highWater} bytes wait for the executor (or for their reply to be written).
+ * the bytes handed over plus the reply bytes queued for the socket pass {@code highWater}: one
+ * mark for both, as the reactor + worker pool model has.
  * Without it the loop reads as fast as the client sends while the executor falls behind, and the
  * queue of handed-over frames has no bound. {@link EchoServerHandler} takes each frame off the
  * count once its reply is written and resumes reading. One instance per connection.
@@ -29,12 +30,12 @@ final class HandOffLimit extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf frame
-                && handedOff.addAndGet(LengthPrefixedCodec.HEADER + frame.readableBytes()) > highWater) {
+        if (msg instanceof ByteBuf frame && handedOff.addAndGet(LengthPrefixedCodec.HEADER + frame.readableBytes())
+                + EchoServerHandler.queuedBytes(ctx.channel()) > highWater) {
             ctx.channel().config().setAutoRead(false);
             // The executor may have drained everything between the count and the switch above,
             // and then saw reading still on: nobody would switch it back. Look again.
-            if (handedOff.get() <= lowWater && ctx.channel().isWritable()) {
+            if (handedOff.get() + EchoServerHandler.queuedBytes(ctx.channel()) <= lowWater && ctx.channel().isWritable()) {
                 ctx.channel().config().setAutoRead(true);
             }
         }
