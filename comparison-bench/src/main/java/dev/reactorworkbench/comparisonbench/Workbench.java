@@ -2,6 +2,7 @@ package dev.reactorworkbench.comparisonbench;
 
 import dev.reactorworkbench.comparisonbench.load.LoadCommand;
 import dev.reactorworkbench.comparisonbench.redis.RedisBenchmarkCommand;
+import dev.reactorworkbench.comparisonbench.reference.ReferenceServers;
 import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import dev.reactorworkbench.comparisonbench.report.ReportCommand;
 import dev.reactorworkbench.echoprotocol.launcher.Cli;
@@ -40,11 +41,14 @@ import java.util.concurrent.CountDownLatch;
         description = "Reactor Workbench: the classic server I/O models, side by side.",
         footer = {"",
                 "Examples:",
-                "  ./workbench compare --quick          every model vs Netty, a few seconds each; prints the table, writes the report",
-                "  ./workbench compare                  the full JMH sweep and the memory scenario (about 25 minutes on 2 cores)",
+                "  ./workbench compare --quick          every model vs Netty, each in its own process, a few seconds each; prints",
+                "                                       msgs/s and the cost per message, writes the report (about 3 minutes)",
+                "  ./workbench compare                  the full run: 5 loads x 3 forks, open-loop latency, memory (about 40",
+                "                                       minutes on 2 cores; refuses a busy machine unless --force)",
                 "  ./workbench report target/results/results.json --memory target/results/memory.json",
-                "  ./workbench models",
+                "  ./workbench models                   the models, then the Netty reference servers",
                 "  ./workbench serve MODEL --codec line --port 7000",
+                "  ./workbench serve netty-nio --port 7000 --threads 2   a reference server, with the common flags",
                 "  ./workbench serve MODEL --help      all flags of that model, its own included",
                 "  ./workbench load --port 7000 --connections 16 --depth 4 --duration 10s",
                 "  ./workbench load --port 7000 --rate 20000 --duration 30s   open loop, latency from the schedule"})
@@ -116,7 +120,7 @@ public final class Workbench implements Callable<Integer> {
     }
 
     @Command(name = "models", sortOptions = false, mixinStandardHelpOptions = true,
-            description = "List the models on the class path, with their model-specific flags.")
+            description = "List the models on the class path, with their model-specific flags, then the Netty reference servers.")
     static final class Models implements Callable<Integer> {
 
         @ParentCommand
@@ -130,28 +134,35 @@ public final class Workbench implements Callable<Integer> {
                 out.println("No models on the class path yet: a model module registers its ServerModel in "
                         + "META-INF/services/" + ServerModel.class.getName()
                         + " and becomes a dependency of comparison-bench.");
-                return 0;
             }
-            for (ServerModel model : models) {
-                out.println(model.name());
-                out.println("    " + model.description());
-                for (ModelOption option : model.options()) {
-                    out.printf("    --%-20s %s (default: %s)%n",
-                            option.name() + " <" + option.name() + ">", option.description(), option.defaultValue());
-                }
-                out.println();
-            }
-            out.println("Run one with ./workbench serve MODEL [flags]; ./workbench serve MODEL --help lists every flag.");
+            models.forEach(this::print);
+            // The Netty servers are yardsticks, not models the workbench teaches: a heading of their own.
+            out.println("Reference servers (Netty, for the comparison; length-prefixed only, the common flags):");
+            out.println();
+            ReferenceServers.all().forEach(this::print);
+            ReferenceServers.skipped().forEach(line -> out.println("(" + line + ")"));
+            out.println("Run one with ./workbench serve NAME [flags]; ./workbench serve NAME --help lists every flag.");
             return 0;
+        }
+
+        private void print(ServerModel model) {
+            PrintStream out = workbench.out;
+            out.println(model.name());
+            out.println("    " + model.description());
+            for (ModelOption option : model.options()) {
+                out.printf("    --%-20s %s (default: %s)%n",
+                        option.name() + " <" + option.name() + ">", option.description(), option.defaultValue());
+            }
+            out.println();
         }
     }
 
     @Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
-            description = {"Run one model until Ctrl-C, printing a stats line every second.",
+            description = {"Run one model (or a Netty reference server) until Ctrl-C, printing a stats line every second.",
                     "The flags after MODEL go to the model untouched; ./workbench serve MODEL --help lists them."})
     static final class Serve implements Callable<Integer> {
 
-        @Parameters(index = "0", paramLabel = "MODEL", description = "A name from ./workbench models.")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A name from ./workbench models: a model or a reference server.")
         String model;
 
         @Parameters(index = "1..*", paramLabel = "FLAGS", description = "The model's flags, e.g. --port 7000 --codec line.")
@@ -162,13 +173,23 @@ public final class Workbench implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<ServerModel> models = ServerModel.discover();
+            List<ServerModel> models = new ArrayList<>(ServerModel.discover());
             if (model.startsWith("-")) {
                 workbench.err.println("workbench serve: flags go after the model, not before: "
                         + reordered(models) + "; ./workbench models lists the models");
                 return Launcher.USAGE;
             }
             Optional<ServerModel> found = models.stream().filter(m -> m.name().equals(model)).findFirst();
+            if (found.isEmpty() && model.startsWith("netty-")) {
+                // A reference server, available here or not (then it says why when it starts).
+                try {
+                    found = Optional.of(ReferenceServers.named(model));
+                } catch (IllegalArgumentException notOne) {
+                    models.addAll(ReferenceServers.all());
+                }
+            } else if (found.isEmpty()) {
+                models.addAll(ReferenceServers.all());
+            }
             if (found.isEmpty()) {
                 workbench.err.println("workbench: unknown model '" + model + "'; "
                         + (models.isEmpty()

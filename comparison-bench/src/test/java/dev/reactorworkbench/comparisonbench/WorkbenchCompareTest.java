@@ -1,5 +1,6 @@
 package dev.reactorworkbench.comparisonbench;
 
+import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,35 +34,42 @@ class WorkbenchCompareTest {
     }
 
     @Test
-    @DisplayName("compare --quick for one model: a JMH fork measures it, the table has its row, the results and the report are written")
-    void quickCompareOfOneModel() throws Exception {
-        Path results = dir.resolve("results");
-        Path report = dir.resolve("report");
-
-        Run run = workbench("compare", "--quick", "--servers", "single-thread-reactor", "--no-memory",
-                "--results", results.toString(), "--out", report.toString());
-
-        assertThat(run.code()).as(run.err() + run.out()).isZero();
-        assertThat(run.out()).contains("[  1/1").contains("thread split:")
-                .contains("### 64 connections x 64 B x work 0 µs")
-                .containsPattern("\\| single-thread-reactor \\| [^|]+ \\| [0-9,]+ \\[[0-9,]+–[0-9,]+] \\|")
-                .contains("noise: median half-width of the msgs/s intervals")
-                .contains("compare took");
-        assertThat(Files.readString(results.resolve("results.json"))).contains("\"machine\"").contains("\"cores\"")
-                .contains("\"threadSplit\"").contains("EchoBenchmark.echo");
-        assertThat(report.resolve("index.html")).isRegularFile();
-        assertThat(report.resolve("report.md")).isRegularFile();
-        assertThat(report.resolve("charts/throughput-p64-w0.svg")).isRegularFile();
-        assertThat(Files.readString(report.resolve("index.html"))).contains("<img src=\"charts/throughput-p64-w0.svg\"");
-    }
-
-    @Test
     @DisplayName("compare refuses an unknown server by name and lists the ones there are")
     void unknownServer() {
         Run run = workbench("compare", "--quick", "--servers", "no-such-server");
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown server 'no-such-server'").contains("netty-nio");
+    }
+
+    @Test
+    @DisplayName("compare checks its options before running anything, naming the flag and the form it wants")
+    void badOptionsAreRefusedUpFront() {
+        Run warmup = workbench("compare", "--quick", "--warmup", "2xsoon");
+        Run forks = workbench("compare", "--quick", "--forks", "0");
+        Run cpus = workbench("compare", "--quick", "--server-cpus", "first");
+        Run jmh = workbench("compare", "--quick", "--", "-no-such-jmh-option");
+
+        assertThat(warmup.code()).isEqualTo(2);
+        assertThat(warmup.err()).contains("--warmup must look like 5 or 5x1s");
+        assertThat(forks.err()).contains("--forks must be at least 1");
+        assertThat(cpus.err()).contains("--server-cpus must be a CPU list");
+        assertThat(jmh.code()).isEqualTo(2);
+        assertThat(jmh.err()).contains("JMH does not take the arguments after --");
+        assertThat(warmup.out() + forks.out() + cpus.out() + jmh.out()).doesNotContain("estimated duration");
+    }
+
+    @Test
+    @DisplayName("the quiet-machine gate: 0.25 per core; above it a full run is refused unless forced, and forced is recorded")
+    void quietMachineGate() {
+        assertThat(CompareCommand.loadGate(0.4, 2, true, false)).containsEntry("threshold", 0.5)
+                .containsEntry("passed", true).containsEntry("forced", false);
+        assertThat(CompareCommand.loadGate(0.6, 2, true, false)).containsEntry("passed", false).containsEntry("forced", false);
+        assertThat(CompareCommand.loadGate(0.6, 2, true, true)).containsEntry("passed", false).containsEntry("forced", true);
+        assertThat(CompareCommand.loadGate(1.9, 8, true, false)).containsEntry("threshold", 2.0).containsEntry("passed", true);
+        assertThat(CompareCommand.loadGate(-1, 2, true, false)).containsEntry("passed", false);
+        // --quick is not gated: never "forced".
+        assertThat(CompareCommand.loadGate(9.0, 2, false, true)).containsEntry("forced", false).containsEntry("enforced", false);
     }
 
     @Test

@@ -51,6 +51,33 @@ class WorkbenchTest {
     }
 
     @Test
+    @DisplayName("models lists the Netty reference servers under their own heading, after every model")
+    void modelsListsReferenceServersApart() {
+        int code = run("models");
+
+        assertThat(code).isZero();
+        String out = out();
+        int heading = out.indexOf("Reference servers (Netty");
+        assertThat(heading).isGreaterThan(out.indexOf(TestOnlyModel.NAME));
+        assertThat(out.substring(heading)).contains("netty-nio\n").contains("netty-nio-executor\n")
+                .contains("DefaultEventExecutorGroup");
+        assertThat(out.substring(0, heading)).doesNotContain("netty-nio");
+    }
+
+    @Test
+    @DisplayName("serve runs a reference server with the common flags, as the benchmark's server processes do")
+    void serveReferenceServer() {
+        CountDownLatch stop = new CountDownLatch(1);
+        stop.countDown(); // already stopped: serve starts, reports, and closes at once
+
+        int code = run(stop, "serve", "netty-nio-executor", "--port", "0", "--quiet", "--threads", "2", "--work", "5");
+
+        assertThat(code).as(err()).isZero();
+        assertThat(out()).contains("netty-nio-executor listening on 127.0.0.1:").contains("threads=2")
+                .contains("echo(work=5us)").contains("closed:");
+    }
+
+    @Test
     @DisplayName("serve with an unknown model fails with one line naming the models that exist, exit code 2")
     void serveUnknownModel() {
         int code = run("serve", "nonexistent", "--port", "7000");
@@ -110,7 +137,7 @@ class WorkbenchTest {
 
         assertThat(code).isZero();
         assertThat(out()).contains("models").contains("serve")
-                .contains("List the models on the class path").contains("Run one model until Ctrl-C");
+                .contains("List the models on the class path").contains("Run one model (or a Netty reference server) until Ctrl-C");
     }
 
     @Test

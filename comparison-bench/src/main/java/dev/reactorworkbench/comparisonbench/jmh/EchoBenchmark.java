@@ -4,10 +4,11 @@ import dev.reactorworkbench.comparisonbench.load.LoadGenerator;
 import dev.reactorworkbench.comparisonbench.load.LoadResult;
 import dev.reactorworkbench.comparisonbench.load.LoadRun;
 import dev.reactorworkbench.comparisonbench.load.LoadSpec;
+import dev.reactorworkbench.comparisonbench.process.Pinning;
+import dev.reactorworkbench.comparisonbench.process.ProcCounters;
+import dev.reactorworkbench.comparisonbench.process.ServerProcess;
 import dev.reactorworkbench.echoprotocol.server.EchoHandler;
-import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
-import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,31 +26,41 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Echo throughput and latency of one server (a model or a Netty reference server) under a
- * closed-loop load: {@code connections} connections, one request in flight on each (depth 1), each
- * request {@code payload} bytes, the handler burning {@code work} microseconds per message.
+ * Echo throughput, latency and cost per message of one server (a model or a Netty reference
+ * server) under a closed-loop load: {@code connections} connections, one request in flight on
+ * each (depth 1), each request {@code payload} bytes, the handler burning {@code work}
+ * microseconds per message, the server running {@code threads} threads in its pool.
  *
  * <h2>What is measured</h2>
  * <ul>
- *   <li>{@code @Setup(Level.Trial)} starts the server on an ephemeral port of 127.0.0.1 with
- *       {@code --threads} = the number of cores (the size of Netty's worker group, and of every
- *       model's pool that has one), then starts one {@link LoadGenerator} run that lasts the whole
- *       trial, on its own client threads ({@code load-client-N}, {@link #clientThreads}).</li>
+ *   <li>{@code @Setup(Level.Trial)} starts the server <b>in a process of its own</b>
+ *       ({@link ServerProcess}: {@code ./workbench serve MODEL --port 0 --threads T --work W ...},
+ *       this fork's {@code java} and class path), waits until it accepts, then starts one
+ *       {@link LoadGenerator} run that lasts the whole trial, on its own client threads
+ *       ({@code load-client-N}, {@link #clientThreads}). The JMH fork holds only the load.</li>
  *   <li>Each {@link #echo()} call returns once {@link #BATCH} more replies have come back, every
  *       one checked byte for byte by the generator; JMH counts it as {@link #BATCH} operations, so
  *       the primary score is <b>replies per second</b> over each JMH iteration (to within one batch).</li>
+ *   <li>Cost per message, from the kernel ({@link ProcCounters}): the server process's CPU time,
+ *       read and write system calls and context switches, and this fork's CPU time, sampled when
+ *       each iteration starts and ends and divided by the checked replies in between:
+ *       {@code server.cpu.us/msg}, {@code server.reads/msg}, {@code server.writes/msg},
+ *       {@code server.cs/msg}, {@code client.cpu.us/msg}.</li>
  *   <li>Latency: the generator records each request's round trip (send to checked reply) in an
- *       HdrHistogram; the histogram of each iteration is handed to {@link LatencyProfiler}, which
- *       reports p50/p90/p99/p99.9/max in microseconds and the server's thread count as JMH secondary
- *       results. Add it with {@code -prof dev.reactorworkbench.comparisonbench.jmh.LatencyProfiler}
- *       ({@code ./workbench compare} always does).</li>
+ *       HdrHistogram; closed loop, so at many connections the p50 is mostly connections divided by
+ *       throughput (Little's law). p50/p90/p99/p99.9/max in microseconds, the server's thread count
+ *       and the costs reach JMH as secondary results through {@link LatencyProfiler}:
+ *       {@code -prof dev.reactorworkbench.comparisonbench.jmh.LatencyProfiler}
+ *       ({@code ./workbench compare} always adds it).</li>
  *   <li>{@code @TearDown(Level.Trial)} ends the load (no more requests; every reply still owed is
- *       awaited and checked) and closes the server.</li>
+ *       awaited and checked) and stops the server process (gracefully, then forcibly).</li>
  * </ul>
  *
  * <h2>Failures are failures</h2>
@@ -58,13 +69,12 @@ import java.util.concurrent.locks.LockSupport;
  * benchmark as failed and keeps no score for it. A number is never made of unchecked replies.
  *
  * <h2>The thread split, and what the client costs</h2>
- * The JMH thread only waits (parked, waking every half millisecond to look at a counter). The
- * work is done by the server's own threads and by the load generator's client threads, in the
- * same JVM (a JMH fork per trial). NOTE: on a 2-core machine the client and the server share the
- * two cores: every message costs the client a write and a read too, so the scores are lower than
- * the server alone could do, and a model with many runnable threads (a thread per connection)
- * also competes with the client for the CPU. The scores are for comparing servers side by side
- * in one run on one machine, not absolute capacities.
+ * The JMH thread only waits (parked, waking every half millisecond to look at a counter). NOTE:
+ * unless pinned ({@code -Dworkbench.serverCpus}, {@code -Dworkbench.clientCpus}, set by
+ * {@code compare --server-cpus/--client-cpus}), the server process and the load generator share
+ * every core; on a 2-core machine each message also costs the client a write and a read, so the
+ * scores are lower than the server alone could do. {@code client.cpu.us/msg} says how much. The
+ * cost figures of the server are its own whatever the split.
  *
  * <h2>Running it</h2>
  * {@code ./workbench compare} fills {@code model} with every server found at run time. Run by hand,
@@ -102,11 +112,17 @@ public class EchoBenchmark {
     @Param({"0", "20"})
     public int work;
 
-    private RunningServer server;   // these fields: the JMH worker thread only
+    /** The server's {@code --threads}; 0 = the number of cores. */
+    @Param({"0"})
+    public int threads;
+
+    private ServerProcess server;   // these fields: the JMH worker thread only
     private LoadRun load;
-    private ServerThreads serverThreads;
     private long target;            // replies the next echo() call waits for
     private long lastProgressAt;
+    private long repliesAtStart;    // of the current iteration, with the counters below
+    private ProcCounters serverAtStart;
+    private ProcCounters clientAtStart;
 
     /** The thread count every model with a pool, and Netty's worker group, is given. */
     public static int serverThreads() {
@@ -125,22 +141,37 @@ public class EchoBenchmark {
             throw new IllegalArgumentException("EchoBenchmark needs the servers to run, e.g. -p model=netty-nio; "
                     + "here: " + String.join(", ", Servers.names()) + " (./workbench compare fills them in)");
         }
-        ServerModel chosen = Servers.named(model);
-        serverThreads = ServerThreads.baseline();
-        server = chosen.start(config(connections, work));
-        LoadSpec spec = LoadSpec.closedLoop("127.0.0.1", server.port(), connections, DEPTH, payload, Duration.ofHours(1))
-                .withThreads(clientThreads(connections))
-                .withDrainTimeout(STALL_TIMEOUT);
-        load = LoadGenerator.start(spec);
-        if (load.failed()) {
-            String error = load.finish().firstError();
-            server.close();
-            throw new IllegalStateException(model + ": the load could not start: " + error);
+        Servers.named(model); // an unknown name fails here, with the list, not in the child
+        Pinning pinning = Pinning.fromSystemProperties();
+        pinning.pinThisProcess();
+        server = ServerProcess.start(model, serverFlags(connections, work, threads), pinning.serverCpus());
+        try {
+            LoadSpec spec = LoadSpec.closedLoop("127.0.0.1", server.port(), connections, DEPTH, payload, Duration.ofHours(1))
+                    .withThreads(clientThreads(connections))
+                    .withDrainTimeout(STALL_TIMEOUT);
+            load = LoadGenerator.start(spec);
+            if (load.failed()) {
+                throw new IllegalStateException(model + ": the load could not start: " + load.finish().firstError()
+                        + "; the server printed: " + server.lastOutput());
+            }
+        } catch (RuntimeException e) {
+            server.close(); // a failed setup leaves no server behind
+            throw e;
         }
     }
     // end::trial[]
 
-    /** The server's configuration: ephemeral port, {@code --threads} = cores, no idle timeout. */
+    /**
+     * The flags after {@code serve MODEL --host 127.0.0.1 --port 0 --quiet}: the pool size
+     * ({@code threads}, 0 = cores), the handler's work, no idle timeout, room for every connection.
+     */
+    public static List<String> serverFlags(int connections, int workMicros, int threads) {
+        return List.of("--threads", Integer.toString(threads == 0 ? serverThreads() : threads),
+                "--work", Integer.toString(workMicros), "--idle-timeout", "0",
+                "--max-connections", Integer.toString(Math.max(10_000, connections + 100)));
+    }
+
+    /** The in-process configuration matching {@link #serverFlags} (the memory scenario's server process uses it). */
     public static ServerConfig config(int connections, int workMicros) {
         return ServerConfig.builder()
                 .host("127.0.0.1")
@@ -158,6 +189,10 @@ public class EchoBenchmark {
         target = load.repliesReceived();
         lastProgressAt = System.nanoTime();
         load.takeLatency(); // forget what came before this iteration
+        // The cost window: replies and kernel counters read together, again at the end.
+        repliesAtStart = load.repliesReceived();
+        serverAtStart = server.counters();
+        clientAtStart = clientCounters();
     }
 
     // tag::measure[]
@@ -185,8 +220,18 @@ public class EchoBenchmark {
 
     @TearDown(Level.Iteration)
     public void endIteration() {
+        ProcCounters serverAtEnd = server.counters();
+        ProcCounters clientAtEnd = clientCounters();
+        long replies = load.repliesReceived() - repliesAtStart;
         Histogram latency = load.takeLatency();
-        LatencyProfiler.publish(latency, serverThreads.count(), load.spec().threads());
+        LatencyProfiler.Cost cost = replies <= 0 ? null : new LatencyProfiler.Cost(replies,
+                ProcCounters.between(serverAtStart, serverAtEnd), ProcCounters.between(clientAtStart, clientAtEnd));
+        if (cost != null && cost.server().threadsEnded() > 0) {
+            // Said in JMH's log (the fork's output), so a low server.cs/msg can be traced to it.
+            System.out.println("NOTE: " + cost.server().threadsEnded() + " thread(s) of the " + model + " server ended "
+                    + "during this iteration; their context switches are not in " + LatencyProfiler.SERVER_SWITCHES);
+        }
+        LatencyProfiler.publish(latency, server.serverThreads(), load.spec().threads(), cost);
         failIfBroken();
     }
 
@@ -204,6 +249,19 @@ public class EchoBenchmark {
         }
         if (result != null && !result.ok()) {
             throw new IllegalStateException(model + ": the load failed: " + String.join("; ", result.errors()));
+        }
+    }
+
+    /** The server process, for tests: its pid and whether it is alive. */
+    ServerProcess serverProcess() {
+        return server;
+    }
+
+    private static ProcCounters clientCounters() {
+        try {
+            return ProcCounters.self();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this process's /proc counters", e);
         }
     }
 

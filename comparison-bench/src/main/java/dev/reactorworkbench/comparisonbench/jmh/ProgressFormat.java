@@ -19,8 +19,10 @@ import java.util.Locale;
 
 /**
  * JMH's output for a person watching a sweep: one line per benchmark ({@code [n/m] server,
- * connections, payload, work -> msgs/s, p99}), a dot per iteration, and FAILED for a benchmark
- * that threw. Everything JMH prints goes, in full, to {@code log} as well.
+ * connections, payload, work, threads -> msgs/s, server CPU per message, p99}), a dot per
+ * iteration, and FAILED for a benchmark that threw. Everything JMH prints goes, in full, to
+ * {@code log} as well. One instance serves every JMH run of a sweep ({@link Sweep} runs one per
+ * shape), so it never closes the log: the sweep does.
  */
 final class ProgressFormat implements OutputFormat {
 
@@ -53,9 +55,9 @@ final class ProgressFormat implements OutputFormat {
         closeFailed();
         started++;
         current = params;
-        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-30s %5s conns %5s B  work %2s us ", started, total, elapsed(),
-                params.getParam("model"), params.getParam("connections"), params.getParam("payload"),
-                params.getParam("work"));
+        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-29s %5s conns %5s B  work %2s us  threads %s ", started, total,
+                elapsed(), params.getParam("model"), params.getParam("connections"), params.getParam("payload"),
+                params.getParam("work"), params.getParam("threads"));
         terminal.flush();
         log.startBenchmark(params);
     }
@@ -83,7 +85,9 @@ final class ProgressFormat implements OutputFormat {
             return;
         }
         Result p99 = result.getSecondaryResults().get("p99");
-        terminal.printf(Locale.ROOT, " %,12.0f msgs/s  p99 %s%n", result.getPrimaryResult().getScore(),
+        Result cpu = result.getSecondaryResults().get(LatencyProfiler.SERVER_CPU);
+        terminal.printf(Locale.ROOT, " %,12.0f msgs/s  server %s  p99 %s%n", result.getPrimaryResult().getScore(),
+                cpu == null ? "?" : Units.latencyMicros(cpu.getScore()) + "/msg",
                 p99 == null ? "?" : Units.latencyMicros(p99.getScore()));
         current = null;
     }
@@ -98,7 +102,8 @@ final class ProgressFormat implements OutputFormat {
         if (current != null) {
             terminal.println(" FAILED (the reason is in the JMH log)");
             failed.add(current.getParam("model") + " " + current.getParam("connections") + " conns "
-                    + current.getParam("payload") + " B work " + current.getParam("work") + " us");
+                    + current.getParam("payload") + " B work " + current.getParam("work") + " us threads "
+                    + current.getParam("threads"));
             current = null;
         }
     }
@@ -126,7 +131,7 @@ final class ProgressFormat implements OutputFormat {
 
     @Override
     public void close() {
-        log.close();
+        log.flush(); // the sweep closes the log once every run is done
     }
 
     @Override

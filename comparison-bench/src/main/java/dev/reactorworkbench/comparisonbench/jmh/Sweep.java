@@ -1,11 +1,15 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
+import dev.reactorworkbench.comparisonbench.process.Pinning;
+import dev.reactorworkbench.comparisonbench.report.ReportJson;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.format.OutputFormat;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -15,34 +19,124 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * One sweep of {@link EchoBenchmark}: every server named, times every load, run by JMH's
- * {@link Runner} in this process (each trial in a JMH fork of its own).
+ * One sweep of {@link EchoBenchmark}: every server named at every {@link Shape}, with
+ * {@code --threads} = the number of cores, plus the twin rows (netty-nio at {@code --threads 1},
+ * the twin of the single-thread reactor) at the same shapes; run by JMH's {@link Runner} in this
+ * process, one JMH run per shape and thread count (JMH crosses every parameter, the grid is a
+ * list), each trial in a JMH fork of its own with the server in a process of its own.
  *
  * @param servers           server names, models and reference servers
- * @param warmupIterations  per trial, each {@code warmupSeconds} long
- * @param iterations        measured iterations per trial, each {@code iterationSeconds} long
+ * @param shapes            the loads
+ * @param twins             also run {@link Servers#BASELINE} at one thread, at every shape
+ * @param forks             JMH forks per point (each a new fork and a new server process)
+ * @param warmupIterations  per fork, each {@code warmupSeconds} long
+ * @param iterations        measured iterations per fork, each {@code iterationSeconds} long
+ * @param mode              {@code full}, {@code quick} or {@code custom}
+ * @param pinning           CPU pinning of server and client
+ * @param jmhArgs           extra JMH command line arguments ({@code -prof gc}), after ours
  */
-public record Sweep(List<String> servers, List<Integer> connections, List<Integer> payloads, List<Integer> works,
-                    int forks, int warmupIterations, double warmupSeconds, int iterations, double iterationSeconds) {
+public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int forks, int warmupIterations,
+                    double warmupSeconds, int iterations, double iterationSeconds, String mode, Pinning pinning,
+                    List<String> jmhArgs) {
 
-    /** The full sweep of the benchmark issue: 3 x 2 x 2 loads per server, about 11 s per trial. */
+    /**
+     * Seconds a trial takes beyond its iterations: the JMH fork's and the server's JVM start, the
+     * connections, the graceful close (Netty's takes about a second). Measured on the 2-core machine.
+     */
+    static final double TRIAL_OVERHEAD_SECONDS = 3.5;
+
+    public Sweep {
+        servers = List.copyOf(servers);
+        shapes = List.copyOf(shapes);
+        jmhArgs = List.copyOf(jmhArgs);
+        if (forks < 1 || warmupIterations < 0 || iterations < 1 || warmupSeconds <= 0 || iterationSeconds <= 0) {
+            throw new IllegalArgumentException("forks >= 1, warm-up iterations >= 0, measured iterations >= 1 and positive "
+                    + "iteration times are needed");
+        }
+    }
+
+    /**
+     * The full run: {@link Shape#FULL}, 3 forks of 2 x 1 s warm-up and 4 x 1 s measured, with the
+     * twin rows. 3 forks give an interval across fresh JVMs (12 iterations per point); 1 s
+     * iterations hold thousands of replies even at one connection; 4 rather than 5 measured
+     * iterations keep the whole run (12 servers here, open loop and memory included) near 40
+     * minutes on 2 cores.
+     */
     public static Sweep full(List<String> servers) {
-        return new Sweep(servers, List.of(1, 64, 1024), List.of(64, 4096), List.of(0, 20), 1, 2, 1, 3, 2);
+        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 4, 1, "full", Pinning.NONE, List.of());
     }
 
-    /** {@code compare --quick}: one load (64 connections, 64 B, no work) per server, about 5 s each. */
+    /** {@code compare --quick}: one shape (64 x 64 B x 0), one fork of 1 x 1 s warm-up and 2 x 1 s measured. */
     public static Sweep quick(List<String> servers) {
-        return new Sweep(servers, List.of(64), List.of(64), List.of(0), 1, 1, 1, 2, 1);
+        return new Sweep(servers, Shape.QUICK, true, 1, 1, 1, 2, 1, "quick", Pinning.NONE, List.of());
     }
 
+    public Sweep withShapes(List<Shape> shapes) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
+                "custom", pinning, jmhArgs);
+    }
+
+    public Sweep withForks(int forks) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+    }
+
+    public Sweep withWarmup(int n, double seconds) {
+        return new Sweep(servers, shapes, twins, forks, n, seconds, iterations, iterationSeconds,
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+    }
+
+    public Sweep withMeasurement(int n, double seconds) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, n, seconds,
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+    }
+
+    public Sweep withPinning(Pinning pinning) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
+                mode, pinning, jmhArgs);
+    }
+
+    public Sweep withJmhArgs(List<String> jmhArgs) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
+                mode, pinning, jmhArgs);
+    }
+
+    /** One JMH run: these servers at this shape with this {@code --threads}. */
+    record Point(List<String> servers, Shape shape, int threads) {
+    }
+
+    List<Point> points() {
+        List<Point> points = new ArrayList<>();
+        int cores = EchoBenchmark.serverThreads();
+        for (Shape shape : shapes) {
+            points.add(new Point(servers, shape, cores));
+            if (twins && cores != 1 && servers.contains(Servers.BASELINE)) {
+                points.add(new Point(List.of(Servers.BASELINE), shape, 1));
+            }
+        }
+        return points;
+    }
+
+    /** Trials, each fork counted (JMH's progress counts benchmarks, {@link #benchmarks()}). */
     public int trials() {
-        return servers.size() * connections.size() * payloads.size() * works.size() * forks;
+        return benchmarks() * forks;
+    }
+
+    /** Benchmarks (server x shape x threads), each run {@code forks} times. */
+    public int benchmarks() {
+        return points().stream().mapToInt(p -> p.servers().size()).sum();
+    }
+
+    /** About how long the sweep takes, from the iterations and {@link #TRIAL_OVERHEAD_SECONDS}. */
+    public double estimatedSeconds() {
+        return trials() * (TRIAL_OVERHEAD_SECONDS + warmupIterations * warmupSeconds + iterations * iterationSeconds);
     }
 
     /** How the run was made, for the results file and the report. */
@@ -50,72 +144,122 @@ public record Sweep(List<String> servers, List<Integer> connections, List<Intege
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("benchmark", EchoBenchmark.class.getName() + ".echo (JMH throughput, " + EchoBenchmark.BATCH
                 + " replies per operation)");
+        m.put("mode", mode);
         m.put("servers", String.join(", ", servers));
-        m.put("connections", connections.toString());
-        m.put("payloadBytes", payloads.toString());
-        m.put("workMicros", works.toString());
+        m.put("shapes", shapes.stream().map(Shape::toString).toList().toString() + " (connections x payload x work)");
         m.put("load", "closed loop, depth " + EchoBenchmark.DEPTH + " (one request in flight per connection), "
                 + "every reply checked byte for byte");
-        m.put("iterations", String.format(Locale.ROOT, "%d fork(s) per trial; warm-up %d x %s s; measured %d x %s s",
-                forks, warmupIterations, trim(warmupSeconds), iterations, trim(iterationSeconds)));
-        m.put("serverThreads", "--threads " + EchoBenchmark.serverThreads() + " for every server (Netty's worker group "
-                + "and every model's pool; models without a pool ignore it)");
-        m.put("threadSplit", threadSplit());
+        m.put("forks", forks);
+        m.put("warmup", warmupIterations + " x " + trim(warmupSeconds) + " s");
+        m.put("measurement", iterations + " x " + trim(iterationSeconds) + " s");
+        m.put("iterations", String.format(Locale.ROOT, "%d fork(s) per point%s; warm-up %d x %s s; measured %d x %s s",
+                forks, forks == 1 ? " (one fork: the interval is JMH's over the iterations of one fork only)" : "",
+                warmupIterations, trim(warmupSeconds), iterations, trim(iterationSeconds)));
+        m.put("serverThreads", "--threads " + EchoBenchmark.serverThreads() + " for every server (Netty's event loops "
+                + "and every model's pool; models without a pool ignore it)"
+                + (twins && EchoBenchmark.serverThreads() != 1 ? "; twin rows: " + Servers.BASELINE + " at --threads 1" : ""));
+        m.put("threadSplit", threadSplit(pinning));
+        m.put("cost", "server.cpu.us/msg, server.reads/msg, server.writes/msg, server.cs/msg: the server process's "
+                + "utime+stime (/proc/PID/stat), syscr and syscw (/proc/PID/io: read/readv/write/writev-family calls; socket "
+                + "recv*/send* calls and io_uring operations are not counted there, so netty-epoll's reads and netty-io_uring's "
+                + "reads and writes show 0) and voluntary+involuntary context "
+                + "switches summed over its threads (/proc/PID/task/*/status), sampled at the start and end of each "
+                + "measured iteration and divided by that iteration's checked replies; client.cpu.us/msg: the JMH "
+                + "fork's (the load generator's) own CPU time the same way");
+        if (!jmhArgs.isEmpty()) {
+            m.put("jmhArgs", String.join(" ", jmhArgs));
+        }
         return m;
     }
 
     /** Who runs where: said in the results and the report. */
-    public static String threadSplit() {
+    public static String threadSplit(Pinning pinning) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return String.format(Locale.ROOT, "the server (its own threads, --threads %d) and the load generator "
-                        + "(%d client thread%s, 1 for a single connection) run in one JVM fork per trial on the same %d "
-                        + "cores%s; the JMH thread only waits.", EchoBenchmark.serverThreads(), EchoBenchmark.clientThreads(1024),
-                EchoBenchmark.clientThreads(1024) == 1 ? "" : "s", cores,
-                cores <= 2 ? ": client and server share the CPU, so each score is lower than the server alone "
-                        + "could reach, and a server with many runnable threads competes with the client" : "");
+        return String.format(Locale.ROOT, "the server runs in a process of its own (./workbench serve, --threads %d); "
+                        + "the load generator (%d client thread%s, 1 for a single connection) in the JMH fork; pinning: %s%s; "
+                        + "the JMH thread only waits.", EchoBenchmark.serverThreads(), EchoBenchmark.clientThreads(1024),
+                EchoBenchmark.clientThreads(1024) == 1 ? "" : "s", pinning.describe(cores),
+                cores <= 2 && pinning.equals(Pinning.NONE)
+                        ? ": client and server share the CPU, so each score is lower than the server alone could reach; "
+                        + "the cost per message is the server's own" : "");
     }
 
     /**
-     * Runs the sweep, writing JMH's JSON to {@code jsonFile} and its full output to {@code logFile},
-     * with one progress line per trial on {@code terminal}.
+     * Runs the sweep, writing JMH's JSON (one array, every point) to {@code jsonFile} and its full
+     * output to {@code logFile}, with one progress line per benchmark on {@code terminal}.
      *
-     * @return the trials that failed (no score was kept for them)
+     * @return the benchmarks that failed (no score was kept for them)
      */
     public List<String> run(Path jsonFile, Path logFile, PrintStream terminal) throws IOException, RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder()
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        List<Object> all = new ArrayList<>();
+        try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
+            OutputFormat log = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
+            ProgressFormat progress = new ProgressFormat(terminal, log, benchmarks());
+            Path part = jsonFile.resolveSibling(jsonFile.getFileName() + ".part");
+            for (Point point : points()) {
+                Files.deleteIfExists(part);
+                new Runner(options(point, part), progress).run();
+                if (Files.exists(part)) {
+                    Object results = ReportJson.plain(Files.readString(part));
+                    if (results instanceof List<?> list) {
+                        all.addAll(list);
+                    }
+                }
+            }
+            Files.deleteIfExists(part);
+            if (!all.isEmpty()) {
+                ReportJson.write(jsonFile, all);
+            }
+            return progress.failed();
+        }
+    }
+
+    private org.openjdk.jmh.runner.options.Options options(Point point, Path json) {
+        ChainedOptionsBuilder options = new OptionsBuilder();
+        if (!jmhArgs.isEmpty()) {
+            try {
+                options = options.parent(new CommandLineOptions(jmhArgs.toArray(String[]::new)));
+            } catch (CommandLineOptionException e) {
+                throw new IllegalArgumentException("JMH does not take the arguments after --: " + e.getMessage(), e);
+            }
+        }
+        List<String> jvmArgs = new ArrayList<>(pinning.asJvmArgs());
+        return options
                 .include("^" + java.util.regex.Pattern.quote(EchoBenchmark.class.getName()) + "\\.echo$")
-                .param("model", servers.toArray(String[]::new))
-                .param("connections", strings(connections))
-                .param("payload", strings(payloads))
-                .param("work", strings(works))
+                .param("model", point.servers().toArray(String[]::new))
+                .param("connections", Integer.toString(point.shape().connections()))
+                .param("payload", Integer.toString(point.shape().payload()))
+                .param("work", Integer.toString(point.shape().work()))
+                .param("threads", Integer.toString(point.threads()))
                 .forks(forks)
                 .warmupIterations(warmupIterations)
                 .warmupTime(millis(warmupSeconds))
                 .measurementIterations(iterations)
                 .measurementTime(millis(iterationSeconds))
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
                 .addProfiler(LatencyProfiler.class)
                 .resultFormat(ResultFormatType.JSON)
-                .result(jsonFile.toString())
+                .result(json.toString())
                 .shouldFailOnError(false)
-                .verbosity(VerboseMode.NORMAL);
-        Files.createDirectories(logFile.toAbsolutePath().getParent());
-        try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
-            OutputFormat log = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
-            ProgressFormat progress = new ProgressFormat(terminal, log, trials());
-            new Runner(options.build(), progress).run();
-            return progress.failed();
-        }
+                .verbosity(VerboseMode.NORMAL)
+                .build();
     }
 
-    private static String[] strings(List<Integer> values) {
-        return values.stream().map(String::valueOf).toArray(String[]::new);
+    /** Checks the arguments after {@code --} before anything runs. */
+    public static void checkJmhArgs(List<String> args) {
+        try {
+            new CommandLineOptions(args.toArray(String[]::new));
+        } catch (CommandLineOptionException e) {
+            throw new IllegalArgumentException("JMH does not take the arguments after --: " + e.getMessage(), e);
+        }
     }
 
     private static TimeValue millis(double seconds) {
         return TimeValue.milliseconds(Math.round(seconds * 1000));
     }
 
-    private static String trim(double d) {
+    static String trim(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 }

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The last handler of a reference server's pipeline: it gets whole frames from
  * {@code LengthFieldBasedFrameDecoder}, runs the workbench's {@link Handler} on each (the same
@@ -24,17 +26,32 @@ import io.netty.handler.timeout.IdleStateEvent;
  * the low mark. Without this Netty would queue replies for a client that never reads without
  * limit.
  *
- * <p>One instance per connection; every method runs on that connection's event loop thread.
+ * <p>On an executor ({@code netty-nio-executor}) the event loop keeps reading while the handler
+ * works, so the frames handed over count towards the water marks too, as in the reactor + worker
+ * pool model: {@link HandOffLimit}, on the event loop, adds each frame to {@code handedOff} and
+ * stops reading past the high mark; this handler takes it off once the reply is written and
+ * resumes reading when both the hand-off and the outbound buffer are back under the low mark.
+ *
+ * <p>One instance per connection; every method runs on that connection's event loop thread, or,
+ * with an executor group, on the one executor thread Netty gives the connection.
  */
 final class EchoServerHandler extends ChannelInboundHandlerAdapter {
 
     private final Handler handler;
     private final ServerStats stats;
+    private final AtomicLong handedOff;   // null without an executor; + by HandOffLimit (event loop), - here
+    private final long lowWater;
     private long reportedPending;   // this connection's queued reply bytes as last added to stats
 
     EchoServerHandler(Handler handler, ServerStats stats) {
+        this(handler, stats, null, 0);
+    }
+
+    EchoServerHandler(Handler handler, ServerStats stats, AtomicLong handedOff, long lowWater) {
         this.handler = handler;
         this.stats = stats;
+        this.handedOff = handedOff;
+        this.lowWater = lowWater;
     }
 
     // tag::echo[]
@@ -52,9 +69,14 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         ctx.write(Unpooled.wrappedBuffer(reply));
         stats.messageOut();
         stats.bytesOut(LengthPrefixedCodec.HEADER + reply.length);
+        // The frame's reply is written: it no longer counts as handed over.
+        long stillHandedOff = handedOff == null ? 0 : handedOff.addAndGet(-(LengthPrefixedCodec.HEADER + request.length));
         // Past the high water mark: stop reading requests until the client catches up.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        } else if (handedOff != null && stillHandedOff + queuedBytes(ctx.channel()) <= lowWater
+                && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true); // the hand-off drained below the low mark
         }
     }
 
@@ -66,7 +88,8 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable()
+                && (handedOff == null || handedOff.get() + queuedBytes(ctx.channel()) <= lowWater));
         syncPending(ctx);
         ctx.fireChannelWritabilityChanged();
     }
@@ -100,6 +123,12 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         stats.outboundPending(-reportedPending);
         reportedPending = 0;
         ctx.fireChannelInactive();
+    }
+
+    /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
+    static long queuedBytes(io.netty.channel.Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /**

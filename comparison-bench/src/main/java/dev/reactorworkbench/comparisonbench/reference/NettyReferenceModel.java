@@ -14,14 +14,27 @@ import java.util.List;
  * model. NOTE: deliberately not registered in {@code META-INF/services}: these are reference rows
  * in the comparison, not models the workbench teaches. {@link ReferenceServers} lists them.
  *
- * <p>Speaks the length-prefixed protocol only; {@code threads} sizes the worker group.
+ * <p>Speaks the length-prefixed protocol only. {@code threads} sizes the worker group (N event
+ * loops, each doing its connections' I/O and handler), or, for the executor variant
+ * ({@code netty-nio-executor}, the twin of the reactor + worker pool model), the
+ * {@code DefaultEventExecutorGroup} the handler runs on, beside one event loop for all the I/O.
  */
 public final class NettyReferenceModel implements ServerModel {
 
+    /** The name suffix of the executor variant. */
+    public static final String EXECUTOR_SUFFIX = "-executor";
+
     private final NettyTransport transport;
+    private final boolean executor;
 
     public NettyReferenceModel(NettyTransport transport) {
+        this(transport, false);
+    }
+
+    /** {@code executor}: one event loop for the I/O, the handler on a group of {@code threads} executors. */
+    public NettyReferenceModel(NettyTransport transport, boolean executor) {
         this.transport = transport;
+        this.executor = executor;
     }
 
     public NettyTransport transport() {
@@ -30,12 +43,16 @@ public final class NettyReferenceModel implements ServerModel {
 
     @Override
     public String name() {
-        return transport.modelName();
+        return transport.modelName() + (executor ? EXECUTOR_SUFFIX : "");
     }
 
     @Override
     public String description() {
-        return transport.description() + "; reference for the comparison, length-prefixed only";
+        return transport.description() + (executor
+                ? "; one event loop does all the I/O, the handler runs on a DefaultEventExecutorGroup of --threads "
+                + "threads (the twin of reactor-threadpool)"
+                : "; --threads event loops (the twin of multi-reactor; at --threads 1 of single-thread-reactor)")
+                + "; reference for the comparison, length-prefixed only";
     }
 
     /** The codecs this server speaks (the conformance kit skips the others): length-prefixed only. */
@@ -51,7 +68,7 @@ public final class NettyReferenceModel implements ServerModel {
         if (!transport.isAvailable()) {
             throw new IOException(name() + " is not available on this machine: " + transport.unavailabilityCause());
         }
-        return NettyReferenceServer.start(transport, config);
+        return NettyReferenceServer.start(transport, config, executor);
     }
 
     @Override

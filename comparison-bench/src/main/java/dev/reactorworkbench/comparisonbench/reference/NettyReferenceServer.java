@@ -24,6 +24,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running Netty reference server: Netty's boss/worker groups (the multi-reactor model, done by
@@ -54,31 +57,39 @@ final class NettyReferenceServer implements RunningServer {
     private final EventLoopGroup workers;
     private final NettyThreads bossThreads;
     private final NettyThreads workerThreads;
+    private final EventExecutorGroup executors;     // null unless the handler runs off the event loop
+    private final NettyThreads executorThreads;
     private final ChannelGroup connections;   // thread-safe; a closed channel removes itself
     private final ServerStats stats;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettyReferenceServer(Channel serverChannel, EventLoopGroup boss, EventLoopGroup workers,
-                                 NettyThreads bossThreads, NettyThreads workerThreads, ChannelGroup connections,
-                                 ServerStats stats) {
+                                 NettyThreads bossThreads, NettyThreads workerThreads, EventExecutorGroup executors,
+                                 NettyThreads executorThreads, ChannelGroup connections, ServerStats stats) {
         this.serverChannel = serverChannel;
         this.address = (InetSocketAddress) serverChannel.localAddress();
         this.boss = boss;
         this.workers = workers;
         this.bossThreads = bossThreads;
         this.workerThreads = workerThreads;
+        this.executors = executors;
+        this.executorThreads = executorThreads;
         this.connections = connections;
         this.stats = stats;
     }
 
     // tag::bootstrap[]
-    static NettyReferenceServer start(NettyTransport transport, ServerConfig config) throws IOException {
-        // 1. The event loops: one boss accepts, N workers own the connections.
+    static NettyReferenceServer start(NettyTransport transport, ServerConfig config, boolean executor) throws IOException {
+        // 1. The event loops: one boss accepts, N workers own the connections. With an executor
+        //    group, one worker loop does all the I/O and the N threads run the handler, as the
+        //    reactor + worker pool model does.
         NettyThreads bossThreads = new NettyThreads("netty-boss", false);
         NettyThreads workerThreads = new NettyThreads("netty-worker", true);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, bossThreads, transport.ioHandlerFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.threadsOrCores(), workerThreads,
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(executor ? 1 : config.threadsOrCores(), workerThreads,
                 transport.ioHandlerFactory());
+        NettyThreads executorThreads = executor ? new NettyThreads("netty-executor", true) : null;
+        EventExecutorGroup executors = executor ? new DefaultEventExecutorGroup(config.threadsOrCores(), executorThreads) : null;
         ServerStats stats = new ServerStats();
         // ImmediateEventExecutor: the group's own futures need no thread.
         ChannelGroup connections = new DefaultChannelGroup("reference-connections", ImmediateEventExecutor.INSTANCE);
@@ -108,17 +119,28 @@ final class NettyReferenceServer implements RunningServer {
                                 config.maxFrameLength() + LengthPrefixedCodec.HEADER, 0, LengthPrefixedCodec.HEADER,
                                 0, LengthPrefixedCodec.HEADER));
                         p.addLast("frame-encoder", prepender);
-                        p.addLast("echo", new EchoServerHandler(config.handler(), stats));
+                        // The handler on an executor: Netty hands each connection's events to one
+                        // executor thread of the group, in order, and its writes back to the loop.
+                        if (executors == null) {
+                            p.addLast("echo", new EchoServerHandler(config.handler(), stats));
+                        } else {
+                            AtomicLong handedOff = new AtomicLong();
+                            p.addLast("hand-off-limit", new HandOffLimit(handedOff, config.writeHighWaterMark(),
+                                    config.writeLowWaterMark()));
+                            p.addLast(executors, "echo", new EchoServerHandler(config.handler(), stats, handedOff,
+                                    config.writeLowWaterMark()));
+                        }
                     }
                 });
 
         // 3. Bind; on failure shut the loops down again before saying why.
         ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            shutdown(boss, workers, bossThreads, workerThreads);
+            shutdown(boss, workers, bossThreads, workerThreads, executors, executorThreads);
             throw bindFailure(config, bind.cause());
         }
-        return new NettyReferenceServer(bind.channel(), boss, workers, bossThreads, workerThreads, connections, stats);
+        return new NettyReferenceServer(bind.channel(), boss, workers, bossThreads, workerThreads, executors,
+                executorThreads, connections, stats);
     }
     // end::bootstrap[]
 
@@ -156,8 +178,8 @@ final class NettyReferenceServer implements RunningServer {
                 ch.close();
             }
         }
-        // 3. Shut the event loops down and join their threads.
-        shutdown(boss, workers, bossThreads, workerThreads);
+        // 3. Shut the event loops (and the executors) down and join their threads.
+        shutdown(boss, workers, bossThreads, workerThreads, executors, executorThreads);
     }
     // end::close[]
 
@@ -176,15 +198,22 @@ final class NettyReferenceServer implements RunningServer {
     }
 
     private static void shutdown(EventLoopGroup boss, EventLoopGroup workers, NettyThreads bossThreads,
-                                 NettyThreads workerThreads) {
+                                 NettyThreads workerThreads, EventExecutorGroup executors, NettyThreads executorThreads) {
         // Quiet period 0: nothing is left to wait for once connections are closed.
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (executors != null) {
+            executors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         boolean interrupted = false;
         try {
             boss.terminationFuture().await(SHUTDOWN_TIMEOUT.toMillis());
             workers.terminationFuture().await(SHUTDOWN_TIMEOUT.toMillis());
-            if (!bossThreads.join(SHUTDOWN_TIMEOUT) || !workerThreads.join(SHUTDOWN_TIMEOUT)) {
+            if (executors != null) {
+                executors.terminationFuture().await(SHUTDOWN_TIMEOUT.toMillis());
+            }
+            if (!bossThreads.join(SHUTDOWN_TIMEOUT) || !workerThreads.join(SHUTDOWN_TIMEOUT)
+                    || (executorThreads != null && !executorThreads.join(SHUTDOWN_TIMEOUT))) {
                 throw new IllegalStateException("Netty event loop threads still alive "
                         + SHUTDOWN_TIMEOUT.toSeconds() + " s after shutdown");
             }

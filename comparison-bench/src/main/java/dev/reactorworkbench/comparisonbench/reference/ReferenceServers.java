@@ -16,12 +16,21 @@ public final class ReferenceServers {
     private ReferenceServers() {
     }
 
-    /** The reference servers available here: NIO always, epoll and io_uring when Netty can load them. */
+    /**
+     * The reference servers available here: NIO always (with N event loops, and its executor
+     * variant {@code netty-nio-executor}), epoll and io_uring when Netty can load them.
+     */
     public static List<ServerModel> all() {
-        return Arrays.stream(NettyTransport.values())
-                .filter(NettyTransport::isAvailable)
-                .<ServerModel>map(NettyReferenceModel::new)
-                .toList();
+        List<ServerModel> all = new java.util.ArrayList<>();
+        for (NettyTransport t : NettyTransport.values()) {
+            if (t.isAvailable()) {
+                all.add(new NettyReferenceModel(t));
+            }
+            if (t == NettyTransport.NIO) {
+                all.add(new NettyReferenceModel(t, true));
+            }
+        }
+        return all;
     }
 
     /** One line per reference server this machine cannot run, naming Netty's reason. */
@@ -34,6 +43,9 @@ public final class ReferenceServers {
 
     /** The reference server called {@code name}, available or not; the exception lists the names. */
     public static ServerModel named(String name) {
+        if (name.equals(NettyTransport.NIO.modelName() + NettyReferenceModel.EXECUTOR_SUFFIX)) {
+            return new NettyReferenceModel(NettyTransport.NIO, true);
+        }
         return Arrays.stream(NettyTransport.values())
                 .filter(t -> t.modelName().equals(name))
                 .findFirst()

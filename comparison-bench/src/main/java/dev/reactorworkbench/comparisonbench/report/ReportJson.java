@@ -44,6 +44,19 @@ public final class ReportJson {
         }
     }
 
+    /**
+     * {@code json} as plain Java values (maps, lists, strings, numbers, booleans, null), for code that
+     * walks JMH's own results without a record of their shape.
+     */
+    public static Object plain(String json) {
+        try {
+            return MAPPER.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+    }
+
     /** {@code node} as a {@code type}; a field of the wrong type is an {@link IllegalArgumentException}. */
     public static <T> T convert(JsonNode node, Class<T> type) {
         try {

@@ -1,20 +1,15 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
+import dev.reactorworkbench.comparisonbench.process.Pinning;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.openjdk.jmh.results.Result;
 
-import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoBenchmarkTest {
 
     private static EchoBenchmark benchmark(String model, int connections) {
@@ -24,33 +19,6 @@ class EchoBenchmarkTest {
         b.payload = 64;
         b.work = 0;
         return b;
-    }
-
-    @Test
-    @DisplayName("the trial setup starts a server and a load, each echo() waits for a batch of checked replies, and the teardown leaves no thread behind")
-    void setupMeasureTeardownLeavesNoThread() throws Exception {
-        ServerThreads before = ServerThreads.baseline();
-        EchoBenchmark b = benchmark("single-thread-reactor", 4);
-
-        b.startServerAndLoad();
-        b.startIteration();
-        long first = b.echo();
-        long second = b.echo();
-        b.endIteration();
-        Collection<? extends Result> results = new LatencyProfiler().afterIteration(null, null, null);
-        b.stopLoadAndServer();
-
-        assertThat(first).isGreaterThanOrEqualTo(EchoBenchmark.BATCH);
-        assertThat(second).isGreaterThanOrEqualTo(first).isGreaterThanOrEqualTo(2L * EchoBenchmark.BATCH);
-        Map<String, Double> byLabel = results.stream().collect(Collectors.toMap(Result::getLabel, Result::getScore));
-        assertThat(byLabel).containsKeys("p50", "p90", "p99", "p99.9", "max", "server.threads", "client.threads");
-        assertThat(byLabel.get("p50")).isPositive().isLessThanOrEqualTo(byLabel.get("p99"));
-        assertThat(byLabel.get("server.threads")).isGreaterThanOrEqualTo(1.0); // the reactor thread
-        assertThat(byLabel.get("client.threads")).isEqualTo(EchoBenchmark.clientThreads(4));
-        // Every thread the server and the load started has ended.
-        Set<String> left = before.newThreads().stream().map(Thread::getName).collect(Collectors.toSet());
-        assertThat(left).isEmpty();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("load-client-"));
     }
 
     @Test
@@ -65,11 +33,69 @@ class EchoBenchmarkTest {
     }
 
     @Test
+    @DisplayName("an unknown server name fails in the setup, with the list, before any process starts")
+    void unknownModelFailsBeforeStarting() {
+        EchoBenchmark b = benchmark("no-such-server", 1);
+
+        assertThatIllegalArgumentException().isThrownBy(b::startServerAndLoad)
+                .withMessageContaining("unknown server 'no-such-server'")
+                .withMessageContaining("netty-nio-executor");
+    }
+
+    @Test
     @DisplayName("the servers are the models found on the class path plus the reference servers, models first")
     void serversAreDiscovered() {
-        assertThat(Servers.names()).contains("single-thread-reactor", "thread-per-connection", "netty-nio");
+        assertThat(Servers.names()).contains("single-thread-reactor", "thread-per-connection", "netty-nio", "netty-nio-executor");
         assertThat(Servers.names().indexOf("netty-nio")).isGreaterThan(Servers.names().indexOf("single-thread-reactor"));
         assertThatIllegalArgumentException().isThrownBy(() -> Servers.named("no-such-server"))
                 .withMessageContaining("netty-nio");
+    }
+
+    @Test
+    @DisplayName("the server's flags: --threads resolved to the cores when 0, the work, no idle timeout, room for every connection")
+    void serverFlags() {
+        assertThat(EchoBenchmark.serverFlags(64, 20, 0)).containsExactly("--threads",
+                String.valueOf(Runtime.getRuntime().availableProcessors()), "--work", "20", "--idle-timeout", "0",
+                "--max-connections", "10000");
+        assertThat(EchoBenchmark.serverFlags(20_000, 0, 1)).containsSubsequence("--threads", "1")
+                .containsSubsequence("--max-connections", "20100");
+    }
+
+    @Test
+    @DisplayName("the sweep is a list of shapes, not every combination, with the twin row of netty-nio at one thread beside each")
+    void sweepPointsAndTwins() {
+        Sweep full = Sweep.full(List.of("single-thread-reactor", "netty-nio"));
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertThat(full.shapes()).hasSize(5).contains(new Shape(64, 64, 0), new Shape(1024, 4096, 0), new Shape(1, 64, 0));
+        assertThat(full.forks()).isGreaterThanOrEqualTo(3);
+        if (cores > 1) {
+            assertThat(full.points()).hasSize(10)
+                    .contains(new Sweep.Point(List.of("netty-nio"), new Shape(1024, 64, 20), 1))
+                    .contains(new Sweep.Point(List.of("single-thread-reactor", "netty-nio"), new Shape(1024, 64, 20), cores));
+            assertThat(full.benchmarks()).isEqualTo(15);
+        }
+        assertThat(full.trials()).isEqualTo(full.benchmarks() * full.forks());
+        assertThat(full.estimatedSeconds()).isEqualTo(full.trials() * (Sweep.TRIAL_OVERHEAD_SECONDS + 2 + 4));
+        // No netty-nio among the servers: no twin row.
+        assertThat(Sweep.quick(List.of("single-thread-reactor")).points()).hasSize(1);
+        Map<String, Object> settings = full.describe();
+        assertThat(settings).containsEntry("forks", 3).containsEntry("warmup", "2 x 1 s")
+                .containsEntry("measurement", "4 x 1 s").containsEntry("mode", "full");
+        assertThat(Sweep.quick(List.of("netty-nio")).describe()).containsEntry("mode", "quick").containsEntry("forks", 1);
+        assertThat((String) settings.get("threadSplit")).contains("process of its own").contains("pinning: none");
+    }
+
+    @Test
+    @DisplayName("--connections/--payload/--work make every combination; a bad shape or bad JMH arguments say what is wrong")
+    void shapesAndJmhArgs() {
+        assertThat(Shape.grid(List.of(1, 64), List.of(64), List.of(0, 20))).containsExactly(new Shape(1, 64, 0),
+                new Shape(1, 64, 20), new Shape(64, 64, 0), new Shape(64, 64, 20));
+        assertThatIllegalArgumentException().isThrownBy(() -> new Shape(0, 64, 0)).withMessageContaining("connections >= 1");
+        Sweep.checkJmhArgs(List.of("-prof", "gc"));
+        assertThatIllegalArgumentException().isThrownBy(() -> Sweep.checkJmhArgs(List.of("-no-such-jmh-flag")))
+                .withMessageContaining("JMH does not take");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Pinning("1;2", ""))
+                .withMessageContaining("--server-cpus must be a CPU list");
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,12 +25,14 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -44,9 +47,20 @@ class NettyReferenceServerTest {
     }
 
     private static RunningServer start(NettyTransport transport, ServerConfig config) throws IOException {
+        return start(new NettyReferenceModel(transport), config);
+    }
+
+    private static RunningServer start(NettyReferenceModel model, ServerConfig config) throws IOException {
+        NettyTransport transport = model.transport();
         assumeTrue(transport.isAvailable(), () -> transport.modelName() + " skipped: not available on this machine: "
                 + transport.unavailabilityCause());
-        return new NettyReferenceModel(transport).start(config);
+        return model.start(config);
+    }
+
+    /** Every transport with N event loops, and NIO with the handler on an executor group. */
+    static Stream<NettyReferenceModel> servers() {
+        return Stream.concat(Arrays.stream(NettyTransport.values()).map(NettyReferenceModel::new),
+                Stream.of(new NettyReferenceModel(NettyTransport.NIO, true)));
     }
 
     private static Set<Thread> liveThreads() {
@@ -66,11 +80,11 @@ class NettyReferenceServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(NettyTransport.class)
+    @MethodSource("servers")
     @DisplayName("echoes every size, pipelined and split, survives a bad client and a load run, then closes with no thread left")
-    void servesThenClosesCleanly(NettyTransport transport) throws Exception {
+    void servesThenClosesCleanly(NettyReferenceModel model) throws Exception {
         Set<Thread> before = liveThreads();
-        RunningServer server = start(transport, config().maxFrameLength(100_000).build());
+        RunningServer server = start(model, config().maxFrameLength(100_000).build());
         int port = server.port();
         Random random = new Random(42);
         try (EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
@@ -107,6 +121,11 @@ class NettyReferenceServerTest {
             // 5. The event loop threads say their role.
             assertThat(liveThreads()).extracting(Thread::getName)
                     .contains("netty-boss").anyMatch(n -> n.startsWith("netty-worker-"));
+            if (model.name().endsWith(NettyReferenceModel.EXECUTOR_SUFFIX)) {
+                // One I/O loop; the handler ran on the executor group's threads.
+                assertThat(liveThreads()).extracting(Thread::getName).doesNotContain("netty-worker-1")
+                        .anyMatch(n -> n.startsWith("netty-executor-"));
+            }
         }
         // 6. The load generator runs clean against it, closed and open loop.
         LoadResult closed = LoadGenerator.run(LoadSpec.closedLoop("127.0.0.1", port, 8, 4, 128,
@@ -125,18 +144,18 @@ class NettyReferenceServerTest {
 
         Set<Thread> leftover = liveThreads();
         leftover.removeAll(before);
-        assertThat(leftover).as("threads started by %s and alive after close()", transport.modelName()).isEmpty();
+        assertThat(leftover).as("threads started by %s and alive after close()", model.name()).isEmpty();
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(NettyTransport.class)
+    @MethodSource("servers")
     @DisplayName("a client that never reads cannot make the server buffer without limit")
-    void boundedOutboundBuffer(NettyTransport transport) throws Exception {
+    void boundedOutboundBuffer(NettyReferenceModel model) throws Exception {
         int high = 64 * 1024;
-        try (RunningServer server = start(transport, config().writeWaterMarks(32 * 1024, high).build());
+        try (RunningServer server = start(model, config().writeWaterMarks(32 * 1024, high).build());
              Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSendBufferSize(64 * 1024);
             // 1. Write requests and never read a reply, from a thread, since the write blocks
@@ -215,7 +234,8 @@ class NettyReferenceServerTest {
     @DisplayName("all() lists what this machine can run, skipped() says why the rest cannot; none is a ServiceLoader model")
     void referenceServersListing() {
         List<String> available = ReferenceServers.all().stream().map(ServerModel::name).toList();
-        assertThat(available).contains("netty-nio");
+        assertThat(available).contains("netty-nio", "netty-nio-executor");
+        assertThat(ReferenceServers.named("netty-nio-executor").name()).isEqualTo("netty-nio-executor");
         for (NettyTransport t : NettyTransport.values()) {
             if (t.isAvailable()) {
                 assertThat(available).contains(t.modelName());

@@ -1,0 +1,91 @@
+package dev.reactorworkbench.comparisonbench;
+
+import dev.reactorworkbench.comparisonbench.report.ReportJson;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code ./workbench compare --quick} end to end: JMH forks, server processes, open loop, report. */
+@Timeout(300)
+class WorkbenchCompareIT {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run workbench(String... args) {
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        int code = new Workbench(out, err, new CountDownLatch(1), false).execute(args);
+        return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String costRow(String server, int threads) {
+        return "\\| " + server + " \\| " + threads + " \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\((CI|min-max) [0-9,]+-[0-9,]+\\)"
+                + " \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|";
+    }
+
+    @Test
+    @DisplayName("compare --quick for a model and netty-nio: the rows with the twin, the cost per message, the results with "
+            + "the gate and the pinning, latency.json from the open loop at the same rate for both, JMH arguments after --")
+    @SuppressWarnings("unchecked")
+    void quickCompare() throws Exception {
+        Path results = dir.resolve("results");
+        Path report = dir.resolve("report");
+
+        Run run = workbench("compare", "--quick", "--servers", "single-thread-reactor,netty-nio", "--no-memory",
+                "--results", results.toString(), "--out", report.toString(), "--", "-prof", "gc");
+
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("[  1/3").contains("thread split:").contains("estimated duration: about")
+                .contains("quiet-machine gate:").contains("1 fork(s) per point")
+                // The report's table has a row per server (its columns are the report's business) ...
+                .containsPattern("\\| single-thread-reactor \\| [0-9?]+ \\| 64 \\|")
+                // ... and the cost table: msgs/s with its interval, the four server figures and the client's CPU,
+                // for the model and for both netty-nio rows (N threads and the twin at 1).
+                .containsPattern(costRow("single-thread-reactor", Runtime.getRuntime().availableProcessors()))
+                .containsPattern(costRow("netty-nio", Runtime.getRuntime().availableProcessors()))
+                .containsPattern(costRow("netty-nio", 1))
+                .contains("compare took");
+        Map<String, Object> doc = (Map<String, Object>) ReportJson.plain(Files.readString(results.resolve("results.json")));
+        Map<String, Object> machine = (Map<String, Object>) doc.get("machine");
+        assertThat((Map<String, Object>) machine.get("loadGate")).containsKeys("threshold", "loadAtStart", "cores")
+                .containsEntry("forced", false);
+        assertThat((String) machine.get("pinning")).startsWith("none");
+        Map<String, Object> settings = (Map<String, Object>) doc.get("settings");
+        assertThat(settings).containsEntry("mode", "quick").containsKeys("warmup", "measurement");
+        assertThat(((Number) settings.get("forks")).intValue()).isEqualTo(1);
+        List<Map<String, Object>> jmh = (List<Map<String, Object>>) doc.get("jmh");
+        assertThat(jmh).hasSize(3);
+        assertThat(jmh).extracting(r -> ((Map<String, Object>) r.get("params")).get("threads"))
+                .contains("1", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        for (Map<String, Object> r : jmh) {
+            assertThat((Map<String, Object>) r.get("secondaryMetrics")).containsKeys("server.cpu.us/msg",
+                    "server.reads/msg", "server.writes/msg", "server.cs/msg", "client.cpu.us/msg", "p99", "gc.alloc.rate");
+        }
+        Map<String, Object> latency = (Map<String, Object>) ReportJson.plain(Files.readString(results.resolve("latency.json")));
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) latency.get("runs");
+        assertThat(runs).hasSize(4).allSatisfy(r -> assertThat(r).containsKeys("server", "offeredPerSec", "achievedPerSec",
+                "percentilesUs", "histogram", "errors").containsEntry("capacityServer", "netty-nio"));
+        assertThat(runs.stream().filter(r -> r.get("loadFraction").equals(0.5)).map(r -> r.get("offeredPerSec")).distinct())
+                .as("the same offered rate for every server").hasSize(1);
+        assertThat(report.resolve("index.html")).isRegularFile();
+        assertThat(report.resolve("report.md")).isRegularFile();
+    }
+}
