@@ -2,6 +2,7 @@ package dev.reactorworkbench.comparisonbench.reference;
 
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
+import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import io.netty.bootstrap.ServerBootstrap;
@@ -48,7 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class NettyReferenceServer implements RunningServer {
 
     /** How long {@link #close()} lets connections flush their replies before closing them anyway. */
-    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Channel serverChannel;
@@ -61,11 +61,13 @@ final class NettyReferenceServer implements RunningServer {
     private final NettyThreads executorThreads;
     private final ChannelGroup connections;   // thread-safe; a closed channel removes itself
     private final ServerStats stats;
+    private final Duration drainTimeout;      // the models' one drain timeout (--drain-timeout)
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettyReferenceServer(Channel serverChannel, EventLoopGroup boss, EventLoopGroup workers,
                                  NettyThreads bossThreads, NettyThreads workerThreads, EventExecutorGroup executors,
-                                 NettyThreads executorThreads, ChannelGroup connections, ServerStats stats) {
+                                 NettyThreads executorThreads, ChannelGroup connections, ServerStats stats,
+                                 Duration drainTimeout) {
         this.serverChannel = serverChannel;
         this.address = (InetSocketAddress) serverChannel.localAddress();
         this.boss = boss;
@@ -76,10 +78,14 @@ final class NettyReferenceServer implements RunningServer {
         this.executorThreads = executorThreads;
         this.connections = connections;
         this.stats = stats;
+        this.drainTimeout = drainTimeout;
     }
 
     // tag::bootstrap[]
     static NettyReferenceServer start(NettyTransport transport, ServerConfig config, boolean executor) throws IOException {
+        // 0. The models' logging rule: everything logging needs is loaded now, so Netty's own log line
+        //    when accept fails for want of descriptors needs no new one.
+        ServerLog.ready();
         // 1. The event loops: one boss accepts, N workers own the connections. With an executor
         //    group, one worker loop does all the I/O and the N threads run the handler, as the
         //    reactor + worker pool model does.
@@ -140,7 +146,7 @@ final class NettyReferenceServer implements RunningServer {
             throw bindFailure(config, bind.cause());
         }
         return new NettyReferenceServer(bind.channel(), boss, workers, bossThreads, workerThreads, executors,
-                executorThreads, connections, stats);
+                executorThreads, connections, stats, config.drainTimeout());
     }
     // end::bootstrap[]
 
@@ -162,8 +168,8 @@ final class NettyReferenceServer implements RunningServer {
         }
         // 1. Stop accepting.
         serverChannel.close().awaitUninterruptibly();
-        // 2. Stop reading, flush every reply already written, then close; bounded by FLUSH_TIMEOUT
-        //    for clients that do not read.
+        // 2. Stop reading, flush every reply already written, then close; bounded by the drain
+        //    timeout for clients that do not read.
         List<Channel> open = new ArrayList<>(connections);
         for (Channel ch : open) {
             ch.eventLoop().execute(() -> {
@@ -171,7 +177,7 @@ final class NettyReferenceServer implements RunningServer {
                 flushThenClose(ch);
             });
         }
-        long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (Channel ch : open) {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left))) {
