@@ -4,7 +4,6 @@ import dev.reactorworkbench.conformancekit.G09OutOfFileDescriptors;
 
 import java.util.List;
 
-
 /**
  * Guarantee 9 for the Netty reference server on NIO, started by its own main like the models.
  * Bare Netty 4.2 did not meet it (measured): its accept loop ("netty-boss") died on the first
