@@ -83,8 +83,8 @@ class LauncherTest {
 
         assertThat(code).isZero();
         assertThat(out().lines().findFirst()).hasValue("Usage: ./workbench serve fake [OPTIONS]");
-        // The codec's description is longer than 80 columns: at 120 it stays on one line with its flag.
-        assertThat(out()).contains("--codec=<codec>        length-prefixed (uint32 length + payload), line (for nc/telnet) or raw (RFC 862) (default:");
+        // The codec's description is longer than 80 columns: at 120 its first line holds four codecs.
+        assertThat(out()).contains("--codec=<codec>        length-prefixed (uint32 length + payload), line (for nc/telnet), raw (RFC 862) or resp\n");
         assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(Cli.WIDTH));
     }
 
