@@ -1,6 +1,8 @@
 package dev.reactorworkbench.comparisonbench;
 
 import dev.reactorworkbench.comparisonbench.report.ReportJson;
+import dev.reactorworkbench.comparisonbench.redis.RedisBinaries;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,9 +38,13 @@ class WorkbenchCompareIT {
         return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A row of the report's table: server, threads, msgs/s with its interval, twin, the two
+     * ratios, then the four server costs per message and the client's CPU, each with its interval.
+     */
     private static String costRow(String server, int threads) {
-        return "\\| " + server + " \\| " + threads + " \\| 64 \\| 64 B \\| 0 us \\| [0-9,]+ \\((CI|min-max) [0-9,]+-[0-9,]+\\)"
-                + " \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|";
+        String figure = " [0-9.,]+ \\[[0-9.,]+–[0-9.,]+] \\|";
+        return "\\| " + server + " \\| " + threads + " \\|" + figure + "(?:[^|]*\\|){3}" + figure.repeat(5);
     }
 
     @Test
@@ -55,13 +61,11 @@ class WorkbenchCompareIT {
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("[  1/3").contains("thread split:").contains("estimated duration: about")
                 .contains("quiet-machine gate:").contains("1 fork(s) per point")
-                // The report's table has a row per server (its columns are the report's business) ...
-                .containsPattern("\\| single-thread-reactor \\| [0-9?]+ \\| 64 \\|")
-                // ... and the cost table: msgs/s with its interval, the four server figures and the client's CPU,
-                // for the model and for both netty-nio rows (N threads and the twin at 1).
+                // The report's table: a row per server with msgs/s and its interval, the four server
+                // figures and the client's CPU, for the model and both netty-nio rows (N threads, and 1).
                 .containsPattern(costRow("single-thread-reactor", Runtime.getRuntime().availableProcessors()))
                 .containsPattern(costRow("netty-nio", Runtime.getRuntime().availableProcessors()))
-                .containsPattern(costRow("netty-nio", 1))
+                .containsPattern(costRow("netty-nio \\(1 thread\\)", 1))
                 .contains("compare took");
         Map<String, Object> doc = (Map<String, Object>) ReportJson.plain(Files.readString(results.resolve("results.json")));
         Map<String, Object> machine = (Map<String, Object>) doc.get("machine");
@@ -87,5 +91,30 @@ class WorkbenchCompareIT {
                 .as("the same offered rate for every server").hasSize(1);
         assertThat(report.resolve("index.html")).isRegularFile();
         assertThat(report.resolve("report.md")).isRegularFile();
+    }
+
+    @Test
+    @DisplayName("compare --quick --protocol resp: the model with --codec resp and real redis-server as the rows redis and "
+            + "redis-io-threads, each with its cost per message; no Netty rows, no open loop")
+    @SuppressWarnings("unchecked")
+    void quickCompareInResp() throws Exception {
+        Assumptions.assumeTrue(RedisBinaries.find("redis-server").isPresent(), RedisBinaries.missing("redis-server"));
+        Path results = dir.resolve("results");
+
+        Run run = workbench("compare", "--quick", "--protocol", "resp", "--servers", "single-thread-reactor,redis,redis-io-threads",
+                "--results", results.toString(), "--out", dir.resolve("report").toString());
+
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(run.out()).contains("open loop: 0 runs").contains("memory: off")
+                .containsPattern(costRow("single-thread-reactor", cores))
+                .containsPattern(costRow("redis", cores))
+                .containsPattern(costRow("redis-io-threads", cores))
+                .doesNotContain("| netty-nio |");
+        Map<String, Object> doc = (Map<String, Object>) ReportJson.plain(Files.readString(results.resolve("results.json")));
+        List<Map<String, Object>> jmh = (List<Map<String, Object>>) doc.get("jmh");
+        assertThat(jmh).hasSize(3).allSatisfy(r -> assertThat((Map<String, Object>) r.get("params"))
+                .containsEntry("protocol", "resp"));
+        assertThat(results.resolve("latency.json")).doesNotExist();
     }
 }

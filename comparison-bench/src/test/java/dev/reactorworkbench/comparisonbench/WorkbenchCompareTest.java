@@ -49,6 +49,7 @@ class WorkbenchCompareTest {
         Run forks = workbench("compare", "--quick", "--forks", "0");
         Run cpus = workbench("compare", "--quick", "--server-cpus", "first");
         Run jmh = workbench("compare", "--quick", "--", "-no-such-jmh-option");
+        Run protocol = workbench("compare", "--quick", "--protocol", "http");
 
         assertThat(warmup.code()).isEqualTo(2);
         assertThat(warmup.err()).contains("--warmup must look like 5 or 5x1s");
@@ -56,7 +57,9 @@ class WorkbenchCompareTest {
         assertThat(cpus.err()).contains("--server-cpus must be a CPU list");
         assertThat(jmh.code()).isEqualTo(2);
         assertThat(jmh.err()).contains("JMH does not take the arguments after --");
-        assertThat(warmup.out() + forks.out() + cpus.out() + jmh.out()).doesNotContain("estimated duration");
+        assertThat(protocol.code()).isEqualTo(2);
+        assertThat(protocol.err()).contains("--protocol must be echo or resp, was 'http'");
+        assertThat(warmup.out() + forks.out() + cpus.out() + jmh.out() + protocol.out()).doesNotContain("estimated duration");
     }
 
     @Test

@@ -73,8 +73,8 @@ class WorkbenchTest {
         int code = run(stop, "serve", "netty-nio-executor", "--port", "0", "--quiet", "--threads", "2", "--work", "5");
 
         assertThat(code).as(err()).isZero();
-        assertThat(out()).contains("netty-nio-executor listening on 127.0.0.1:").contains("threads=2")
-                .contains("echo(work=5us)").contains("closed:");
+        assertThat(out()).contains("netty-nio-executor listening on 127.0.0.1:").contains("--threads 2")
+                .contains("--work 5").contains("closed:");
     }
 
     @Test

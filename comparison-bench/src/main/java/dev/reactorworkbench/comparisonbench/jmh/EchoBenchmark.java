@@ -1,12 +1,15 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
 import dev.reactorworkbench.comparisonbench.load.LoadGenerator;
+import dev.reactorworkbench.comparisonbench.load.LoadProtocol;
 import dev.reactorworkbench.comparisonbench.load.LoadResult;
 import dev.reactorworkbench.comparisonbench.load.LoadRun;
 import dev.reactorworkbench.comparisonbench.load.LoadSpec;
 import dev.reactorworkbench.comparisonbench.process.Pinning;
 import dev.reactorworkbench.comparisonbench.process.ProcCounters;
 import dev.reactorworkbench.comparisonbench.process.ServerProcess;
+import dev.reactorworkbench.comparisonbench.process.TrialServer;
+import dev.reactorworkbench.comparisonbench.redis.RealRedis;
 import dev.reactorworkbench.echoprotocol.server.EchoHandler;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import org.HdrHistogram.Histogram;
@@ -28,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -116,7 +120,15 @@ public class EchoBenchmark {
     @Param({"0"})
     public int threads;
 
-    private ServerProcess server;   // these fields: the JMH worker thread only
+    /**
+     * {@code echo}: length-prefixed echo frames. {@code resp}: Redis commands (a SET of the payload,
+     * then a GET of it, every reply checked), the model started with {@code --codec resp}; the
+     * rows {@code redis} and {@code redis-io-threads} are a real {@code redis-server}.
+     */
+    @Param({"echo"})
+    public String protocol = "echo"; // JMH sets it; the default serves tests that build the state by hand
+
+    private TrialServer server;     // these fields: the JMH worker thread only
     private LoadRun load;
     private long target;            // replies the next echo() call waits for
     private long lastProgressAt;
@@ -141,14 +153,15 @@ public class EchoBenchmark {
             throw new IllegalArgumentException("EchoBenchmark needs the servers to run, e.g. -p model=netty-nio; "
                     + "here: " + String.join(", ", Servers.names()) + " (./workbench compare fills them in)");
         }
-        Servers.named(model); // an unknown name fails here, with the list, not in the child
+        LoadProtocol wire = LoadProtocol.named(protocol);
         Pinning pinning = Pinning.fromSystemProperties();
         pinning.pinThisProcess();
-        server = ServerProcess.start(model, serverFlags(connections, work, threads), pinning.serverCpus());
+        server = startServer(wire, pinning);
         try {
             LoadSpec spec = LoadSpec.closedLoop("127.0.0.1", server.port(), connections, DEPTH, payload, Duration.ofHours(1))
                     .withThreads(clientThreads(connections))
-                    .withDrainTimeout(STALL_TIMEOUT);
+                    .withDrainTimeout(STALL_TIMEOUT)
+                    .withProtocol(wire);
             load = LoadGenerator.start(spec);
             if (load.failed()) {
                 throw new IllegalStateException(model + ": the load could not start: " + load.finish().firstError()
@@ -160,6 +173,27 @@ public class EchoBenchmark {
         }
     }
     // end::trial[]
+
+    /**
+     * The trial's server: a real {@code redis-server} for the Redis rows (RESP only; no handler
+     * work to burn; {@code redis-io-threads} with {@code --io-threads} = the models' thread count
+     * and threaded reads; unpinned), else the model or Netty server in a process of its own.
+     */
+    private TrialServer startServer(LoadProtocol wire, Pinning pinning) throws IOException {
+        if (RealRedis.isRow(model)) {
+            if (wire != LoadProtocol.RESP || work != 0) {
+                throw new IllegalArgumentException(model + " is a real redis-server: it speaks only RESP (-p protocol=resp) "
+                        + "and has no handler work (-p work=0)");
+            }
+            return RealRedis.start(model.equals(RealRedis.rowName(1)) ? 1 : (threads == 0 ? serverThreads() : threads));
+        }
+        Servers.named(model); // an unknown name fails here, with the list, not in the child
+        List<String> flags = new ArrayList<>(serverFlags(connections, work, threads));
+        if (wire == LoadProtocol.RESP) {
+            flags.addAll(List.of("--codec", "resp"));
+        }
+        return ServerProcess.start(model, flags, pinning.serverCpus());
+    }
 
     /**
      * The flags after {@code serve MODEL --host 127.0.0.1 --port 0 --quiet}: the pool size
@@ -254,7 +288,7 @@ public class EchoBenchmark {
 
     /** The server process, for tests: its pid and whether it is alive. */
     ServerProcess serverProcess() {
-        return server;
+        return server instanceof ServerProcess process ? process : null;
     }
 
     private static ProcCounters clientCounters() {

@@ -41,10 +41,11 @@ import java.util.Map;
  * @param mode              {@code full}, {@code quick} or {@code custom}
  * @param pinning           CPU pinning of server and client
  * @param jmhArgs           extra JMH command line arguments ({@code -prof gc}), after ours
+ * @param protocol          {@code echo}, or {@code resp} (Redis commands; the models with {@code --codec resp})
  */
 public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int forks, int warmupIterations,
                     double warmupSeconds, int iterations, double iterationSeconds, String mode, Pinning pinning,
-                    List<String> jmhArgs) {
+                    List<String> jmhArgs, String protocol) {
 
     /**
      * Seconds a trial takes beyond its iterations: the JMH fork's and the server's JVM start, the
@@ -70,42 +71,48 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
      * minutes on 2 cores.
      */
     public static Sweep full(List<String> servers) {
-        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 4, 1, "full", Pinning.NONE, List.of());
+        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 4, 1, "full", Pinning.NONE, List.of(), "echo");
     }
 
     /** {@code compare --quick}: one shape (64 x 64 B x 0), one fork of 1 x 1 s warm-up and 2 x 1 s measured. */
     public static Sweep quick(List<String> servers) {
-        return new Sweep(servers, Shape.QUICK, true, 1, 1, 1, 2, 1, "quick", Pinning.NONE, List.of());
+        return new Sweep(servers, Shape.QUICK, true, 1, 1, 1, 2, 1, "quick", Pinning.NONE, List.of(), "echo");
     }
 
     public Sweep withShapes(List<Shape> shapes) {
         return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
-                "custom", pinning, jmhArgs);
+                "custom", pinning, jmhArgs, protocol);
     }
 
     public Sweep withForks(int forks) {
         return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
-                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs, protocol);
     }
 
     public Sweep withWarmup(int n, double seconds) {
         return new Sweep(servers, shapes, twins, forks, n, seconds, iterations, iterationSeconds,
-                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs, protocol);
     }
 
     public Sweep withMeasurement(int n, double seconds) {
         return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, n, seconds,
-                mode.equals("full") ? "custom" : mode, pinning, jmhArgs);
+                mode.equals("full") ? "custom" : mode, pinning, jmhArgs, protocol);
     }
 
     public Sweep withPinning(Pinning pinning) {
         return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
-                mode, pinning, jmhArgs);
+                mode, pinning, jmhArgs, protocol);
     }
 
     public Sweep withJmhArgs(List<String> jmhArgs) {
         return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
-                mode, pinning, jmhArgs);
+                mode, pinning, jmhArgs, protocol);
+    }
+
+    /** The same sweep in {@code protocol} ({@code echo} or {@code resp}). */
+    public Sweep withProtocol(String protocol) {
+        return new Sweep(servers, shapes, twins, forks, warmupIterations, warmupSeconds, iterations, iterationSeconds,
+                mode, pinning, jmhArgs, protocol);
     }
 
     /** One JMH run: these servers at this shape with this {@code --threads}. */
@@ -232,6 +239,7 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
                 .param("payload", Integer.toString(point.shape().payload()))
                 .param("work", Integer.toString(point.shape().work()))
                 .param("threads", Integer.toString(point.threads()))
+                .param("protocol", protocol)
                 .forks(forks)
                 .warmupIterations(warmupIterations)
                 .warmupTime(millis(warmupSeconds))

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  *       process does the same if this process ends first, so no server is left behind.</li>
  * </ol>
  */
-public final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements TrialServer {
 
     /** The main class {@code ./workbench} runs. */
     public static final String WORKBENCH_MAIN = "dev.reactorworkbench.comparisonbench.Workbench";
@@ -138,6 +138,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    @Override
     public int port() {
         return port;
     }
@@ -151,6 +152,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The kernel's counters of the server process now. */
+    @Override
     public ProcCounters counters() {
         try {
             return ProcCounters.of(process.pid());
@@ -167,6 +169,7 @@ public final class ServerProcess implements AutoCloseable {
      * NOTE: virtual threads are not kernel threads and are not counted; their carriers
      * ({@code ForkJoinPool-1-worker-N}) are.
      */
+    @Override
     public int serverThreads() {
         int n = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
@@ -199,6 +202,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The last lines the server printed, for error messages. */
+    @Override
     public String lastOutput() {
         return String.join(" | ", snapshot(output));
     }

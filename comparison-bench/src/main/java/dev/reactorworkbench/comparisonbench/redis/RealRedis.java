@@ -1,8 +1,12 @@
 package dev.reactorworkbench.comparisonbench.redis;
 
+import dev.reactorworkbench.comparisonbench.process.ProcCounters;
+import dev.reactorworkbench.comparisonbench.process.TrialServer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <p>Closing it stops the process (SIGTERM, then SIGKILL after 10 s) and waits for it.
  */
-public final class RealRedis implements AutoCloseable {
+public final class RealRedis implements TrialServer {
 
     /** How long the server gets to start answering PING. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -43,6 +47,11 @@ public final class RealRedis implements AutoCloseable {
         this.ioThreads = ioThreads;
         this.dir = dir;
         this.log = log;
+    }
+
+    /** Whether {@code name} is one of the two Redis reference rows. */
+    public static boolean isRow(String name) {
+        return rowName(1).equals(name) || rowName(2).equals(name);
     }
 
     /** The row name: {@code redis} with one I/O thread, {@code redis-io-threads} with more. */
@@ -92,8 +101,35 @@ public final class RealRedis implements AutoCloseable {
         throw last;
     }
 
+    @Override
     public int port() {
         return port;
+    }
+
+    /** The kernel's counters of the redis-server process now. */
+    @Override
+    public ProcCounters counters() {
+        try {
+            return ProcCounters.of(pid());
+        } catch (IOException e) {
+            throw new UncheckedIOException(this + ": cannot read /proc: " + e.getMessage()
+                    + (process.isAlive() ? "" : "; redis-server has exited: " + logTail()), e);
+        }
+    }
+
+    /** Every thread of redis-server (main, I/O threads, background threads): it has no runtime's threads to leave out. */
+    @Override
+    public int serverThreads() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            return (int) tasks.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String lastOutput() {
+        return logTail();
     }
 
     public long pid() {

@@ -6,10 +6,14 @@ import dev.reactorworkbench.comparisonbench.jmh.Shape;
 import dev.reactorworkbench.comparisonbench.jmh.Sweep;
 import dev.reactorworkbench.comparisonbench.memory.MemoryScenario;
 import dev.reactorworkbench.comparisonbench.openloop.OpenLoopRuns;
+import dev.reactorworkbench.comparisonbench.load.LoadProtocol;
 import dev.reactorworkbench.comparisonbench.process.Pinning;
+import dev.reactorworkbench.comparisonbench.redis.RealRedis;
+import dev.reactorworkbench.comparisonbench.redis.RedisBinaries;
 import dev.reactorworkbench.comparisonbench.reference.ReferenceServers;
 import dev.reactorworkbench.echoprotocol.launcher.Converters;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import org.openjdk.jmh.runner.RunnerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,6 +123,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "<dir>", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("target", "report");
 
+    @Option(names = "--protocol", paramLabel = "<echo|resp>", description = "echo: length-prefixed echo (default). resp: "
+            + "Redis commands (a SET/GET mix, every reply checked), every model with --codec resp, and real redis-server "
+            + "as the rows redis and redis-io-threads (--io-threads = the models' thread count) when it is installed; "
+            + "no Netty rows, open loop or memory scenario.")
+    String protocol = "echo";
+
     @Option(names = "--baseline", paramLabel = "OLD.json", description = "An earlier run's results.json: the report adds "
             + "a column of the change against it, and whether it exceeds the noise.")
     Path baseline;
@@ -143,7 +153,14 @@ public final class CompareCommand implements Callable<Integer> {
             return 2;
         }
         // 1. What to run; every option checked before anything starts.
-        List<String> names = Servers.names();
+        boolean resp;
+        try {
+            resp = LoadProtocol.named(protocol) == LoadProtocol.RESP;
+        } catch (IllegalArgumentException e) {
+            err.println("compare: --" + e.getMessage());
+            return 2;
+        }
+        List<String> names = resp ? respServers() : Servers.names();
         if (servers != null && !servers.isEmpty()) {
             for (String s : servers) {
                 if (!names.contains(s)) {
@@ -162,7 +179,7 @@ public final class CompareCommand implements Callable<Integer> {
             err.println("compare: " + e.getMessage());
             return 2;
         }
-        boolean runMemory = memory != null ? memory : !quick;
+        boolean runMemory = memory != null ? memory : !quick && !resp;
         List<Integer> memoryCounts = quick ? List.of(1_000) : List.of(1_000, 10_000);
 
         Map<String, Object> machine = Machine.describe();
@@ -300,9 +317,38 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The servers of {@code --protocol resp}: every model (with {@code --codec resp}), then real
+     * Redis as the rows {@code redis} and {@code redis-io-threads} when {@code redis-server} is
+     * installed (one line says so when it is not). The Netty servers speak only the echo protocol.
+     */
+    private List<String> respServers() {
+        List<String> names = new ArrayList<>(ServerModel.discover().stream().map(ServerModel::name).toList());
+        if (RedisBinaries.find("redis-server").isPresent()) {
+            names.add(RealRedis.rowName(1));
+            names.add(RealRedis.rowName(2));
+        } else {
+            terminal.println("(no Redis rows: " + RedisBinaries.missing("redis-server") + ")");
+        }
+        return names;
+    }
+
     /** The sweep the options ask for: full or quick, then each given option on top. */
     private Sweep sweep(List<String> names) {
+        boolean resp = LoadProtocol.named(protocol) == LoadProtocol.RESP;
         Sweep sweep = quick ? Sweep.quick(names) : Sweep.full(names);
+        if (resp) {
+            // Real Redis burns no handler work: the RESP comparison runs the loads with work 0.
+            sweep = sweep.withProtocol("resp");
+            if (!quick && connections == null && payloads == null && works == null) {
+                sweep = sweep.withShapes(Shape.grid(List.of(64, 1024), List.of(64), List.of(0)));
+            }
+            if (works != null && works.stream().anyMatch(w -> w != 0)
+                    && sweep.servers().stream().anyMatch(RealRedis::isRow)) {
+                throw new IllegalArgumentException("--protocol resp with --work other than 0: real Redis has no handler "
+                        + "work; leave out the rows redis and redis-io-threads with --servers");
+            }
+        }
         if (connections != null || payloads != null || works != null) {
             sweep = sweep.withShapes(Shape.grid(orDefault(connections, 64), orDefault(payloads, 64), orDefault(works, 0)));
         }
@@ -362,7 +408,7 @@ public final class CompareCommand implements Callable<Integer> {
      * shape, shorter. None without netty-nio, whose capacity sets the rate, or with --no-open-loop.
      */
     private OpenLoopRuns openLoopRuns(Sweep sweep) {
-        if (!openLoop || !sweep.servers().contains(Servers.BASELINE)) {
+        if (!openLoop || !sweep.servers().contains(Servers.BASELINE) || !"echo".equals(sweep.protocol())) {
             return null;
         }
         List<Shape> shapes = sweep.shapes().stream()

@@ -37,7 +37,7 @@ class CostMetricsIT {
     @SuppressWarnings("unchecked")
     void knownCpuPerMessageIsMeasured() throws Exception {
         Sweep sweep = new Sweep(List.of("test-cpu-burner"), List.of(new Shape(1, 64, BURN_MICROS)), false, 1, 1, 1, 3, 1,
-                "custom", Pinning.NONE, List.of());
+                "custom", Pinning.NONE, List.of(), "echo");
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
 
         List<String> failed = sweep.run(dir.resolve("jmh.json"), dir.resolve("jmh.log"),
