@@ -48,6 +48,30 @@ public final class Await {
         }
     }
 
+    /**
+     * Returns once {@code progress} has not moved for {@code quiet} (a writer blocked on a full
+     * socket, a server that stopped reading), or {@code done} holds, or {@code max} has passed,
+     * whichever comes first; the caller then checks which it was.
+     *
+     * @return true when progress stalled, false when {@code done} held or the time ran out
+     */
+    public static boolean awaitStall(LongSupplier progress, BooleanSupplier done, Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = progress.getAsLong();
+        long lastChange = System.nanoTime();
+        while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            pause();
+            long now = progress.getAsLong();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange >= quiet.toNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void pause() {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_INTERVAL.toMillis()));
         if (Thread.interrupted()) {

@@ -1,12 +1,24 @@
 /**
- * The conformance kit: the behaviour every model guarantees, as one abstract JUnit 5 class.
+ * The conformance kit: the behaviour every model guarantees (DESIGN.md, "Behaviour every model
+ * guarantees"), as tests, one test class per guarantee and numbered as there:
+ * {@link dev.reactorworkbench.conformancekit.G01ExactEcho} ...
+ * {@link dev.reactorworkbench.conformancekit.G10NoConnectionStarves}.
  *
  * <p>To run it against a model, add {@code conformance-kit} as a test-scope dependency and write:
  * <pre>{@code
  * class MyModelConformanceTest extends ConformanceKit {
- *     @Override protected ServerModel model() { return new MyModel(); }
- *     // optional: @Override protected ServerConfig.Builder configure(ServerConfig.Builder b) {
+ *     @Override public ServerModel model() { return new MyModel(); }
+ *     // optional: @Override public ServerConfig.Builder configure(ServerConfig.Builder b) {
  *     //     return b.option("workers", "4"); }
+ *     // optional: @Override public List<Codec> codecs() { return List.of(LengthPrefixedCodec.INSTANCE); }
+ * }
+ * }</pre>
+ * {@link dev.reactorworkbench.conformancekit.ConformanceKit} runs guarantees 1 to 8 and 10 as its
+ * nested classes. Guarantee 9 (out of file descriptors) starts the server in a child JVM under
+ * {@code prlimit}, so it is an integration test of its own ({@code *IT}, run by Failsafe):
+ * <pre>{@code
+ * class MyModelOutOfFileDescriptorsIT extends G09OutOfFileDescriptors {
+ *     @Override protected Class<?> mainClass() { return MyModelMain.class; }
  * }
  * }</pre>
  *

@@ -7,12 +7,12 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 /** The whole kit against a main reactor and four sub-reactors (more than this machine's cores, on purpose). */
 class MultiReactorConformanceTest extends ConformanceKit {
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new MultiReactorModel();
     }
 
     @Override
-    protected ServerConfig.Builder configure(ServerConfig.Builder builder) {
+    public ServerConfig.Builder configure(ServerConfig.Builder builder) {
         return builder.option("reactors", "4");
     }
 }

@@ -7,12 +7,12 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 /** The whole kit against four sub-reactors that each accept on their own SO_REUSEPORT listener. */
 class MultiReactorReusePortConformanceTest extends ConformanceKit {
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new MultiReactorReusePortModel();
     }
 
     @Override
-    protected ServerConfig.Builder configure(ServerConfig.Builder builder) {
+    public ServerConfig.Builder configure(ServerConfig.Builder builder) {
         return builder.option("reactors", "4");
     }
 }

@@ -120,9 +120,12 @@ final class Connection {
 
     // tag::read-completion[]
     private void onRead(int n) {
+        byte[] farewell = null; // set when the input ended the conversation (CloseConnectionException)
         if (n > 0) {
             // 1. Decode what arrived and run the handler on this completion thread; each reply
-            //    joins the write queue. Bad input closes this connection only, without a reply.
+            //    joins the write queue. Input that ends the conversation (bad input, or a request
+            //    to close) stops the reading: the replies owed for the frames before it still go
+            //    out, then its farewell (if any), then the connection closes. Only this connection.
             stats.bytesIn(n);
             readBuffer.flip();
             try {
@@ -131,15 +134,15 @@ final class Connection {
                 if (e.protocolError()) {
                     stats.protocolError();
                 }
-                close();
-                return;
+                farewell = e.farewell();
             } finally {
                 readBuffer.clear();
             }
         }
         // 2. Decide under the monitor: take the write turn if replies wait and no write is
         //    outstanding; keep the read turn, or pause above the high water mark, or give it up
-        //    for good at end of input (n < 0: the peer half-closed; answer it, then close).
+        //    for good at end of input (n < 0: the peer half-closed; or the conversation ended:
+        //    answer what was asked, then close).
         ByteBuffer[] batch = null;
         boolean readOn;
         boolean paused = false;
@@ -148,8 +151,11 @@ final class Connection {
             if (closed) {
                 return;
             }
-            if (n < 0) {
+            if (n < 0 || farewell != null) {
                 inputDone = true;
+            }
+            if (farewell != null && farewell.length > 0) {
+                outbound.add(ByteBuffer.wrap(farewell)); // after every reply owed, before the close
             }
             if (!writing && !outbound.isEmpty()) {
                 writing = true;

@@ -1,8 +1,11 @@
 package dev.reactorworkbench.proactoraio;
 
+import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.echoprotocol.server.Threads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,9 +26,11 @@ import java.util.stream.Collectors;
 /**
  * A proactor server: one {@link AsynchronousServerSocketChannel} in an
  * {@link AsynchronousChannelGroup} that owns a fixed pool of {@code --threads} threads named
- * {@code proactor-N}. Nothing here loops: the {@link Acceptor} asks for the next connection from
- * its own completion, and each {@link Connection} asks for its next read or write from its own
- * completions. Every completion handler runs on one of the pool threads.
+ * {@code proactor-N}, and one thread of its own, {@code proactor-acceptor}, the {@link Acceptor},
+ * which waits for one connection after the other and starts each one's first read (its NOTE says
+ * why it is a thread and not an accept completion handler). From then on nothing loops: each
+ * {@link Connection} asks for its next read or write from its own completions, and every
+ * completion handler runs on one of the pool threads.
  *
  * <p>NOTE: on Linux this is not a kernel proactor. The JDK <em>emulates</em> one over epoll:
  * one pool thread at a time waits in {@code epoll_wait} and hands the other ready channels to the
@@ -39,6 +44,20 @@ import java.util.stream.Collectors;
  * inside {@code read()} or {@code write()} (up to 16 handlers deep), which is why
  * {@link Connection} never starts I/O while it holds its lock.
  *
+ * <p>NOTE: which completion runs where, and whether that is fair (issue 11, read in the JDK's
+ * {@code sun.nio.ch} sources and counted in a run of 1,024 connections). Ready channels are
+ * handed out first come, first served: one pool thread takes up to 512 events from
+ * {@code epoll_wait} (one-shot, so each channel appears once), queues them, and the pool works
+ * through the queue; the next poll comes after the last of them. A completion that calls
+ * {@code read()} or {@code write()} has the I/O tried at once on its own thread, and when it
+ * succeeds the next completion runs right there, nested: about 1 in 5 reads did (the client had
+ * answered already), so a connection may be served a few times in a row, at most until the
+ * thread holds {@code sun.nio.ch.maxCompletionHandlersOnStack} (16) handlers; past that the JDK
+ * leaves the I/O to epoll. That is bounded and did not starve anyone. What did is the third way a
+ * completion can run, as a task the group queues, which a fixed pool runs one per
+ * {@code epoll_wait} round: the JDK does that for an accept that succeeds at once, which is why
+ * the {@link Acceptor} is a thread (its NOTE has the figures).
+ *
  * <p>NOTE: what the model leaves out: no zero-copy transfer (NIO.2 has no
  * {@code transferTo}/{@code sendfile} for asynchronous sockets: every reply is copied, from its
  * heap buffer into a direct buffer of the JDK's, then into the kernel); no write timeout (a peer that stops reading keeps its connection, with at most
@@ -48,8 +67,8 @@ import java.util.stream.Collectors;
  */
 final class ProactorServer implements RunningServer {
 
-    /** How long {@link #close()} lets connections finish writing replies before closing them anyway. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final System.Logger LOG = ServerLog.logger(ProactorServer.class);
+
     /** How long {@link #close()} waits for the group's threads, once after shutdown() and once after shutdownNow(). */
     static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(5);
 
@@ -74,6 +93,10 @@ final class ProactorServer implements RunningServer {
 
     private boolean closed; // guarded by `this` (close() is synchronized, a second caller waits)
 
+    // The Acceptor's thread, proactor-acceptor: started once the listener is bound, ended and
+    // joined by close(). Final, so any thread may read it.
+    private final Thread acceptor;
+
     private ProactorServer(ServerConfig config, ProactorThreads threads, AsynchronousChannelGroup group,
                            AsynchronousServerSocketChannel listener) throws IOException {
         this.config = config;
@@ -81,6 +104,9 @@ final class ProactorServer implements RunningServer {
         this.group = group;
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
+        AcceptFailures failures = new AcceptFailures("proactor-aio " + address.getHostString() + ":" + address.getPort());
+        this.acceptor = new Thread(new Acceptor(this, failures), "proactor-acceptor");
+        this.acceptor.setDaemon(false); // a running server keeps its JVM alive; it ends in close()
     }
 
     static ProactorServer start(ServerConfig config) throws IOException {
@@ -99,8 +125,9 @@ final class ProactorServer implements RunningServer {
                 listener.close();
                 throw e;
             }
-            // 3. Start the first accept; from now on each accept completion starts the next one.
-            Acceptor.acceptNext(server);
+            // 3. Start the Acceptor's thread: it accepts one connection after the other and
+            //    starts each one's first read; the connections' completions do the rest.
+            server.acceptor.start();
             return server;
         } catch (IOException | RuntimeException e) {
             shutdownGroup(group, threads);
@@ -110,6 +137,11 @@ final class ProactorServer implements RunningServer {
 
     ServerConfig config() {
         return config;
+    }
+
+    /** The Acceptor's thread (for tests). */
+    Thread acceptorThread() {
+        return acceptor;
     }
 
     AsynchronousServerSocketChannel listener() {
@@ -147,7 +179,7 @@ final class ProactorServer implements RunningServer {
 
     void unexpected(String where, Throwable e) {
         unexpectedFailures.increment();
-        System.err.println("proactor-aio: unexpected failure in " + where + ": " + e);
+        LOG.log(System.Logger.Level.ERROR, "proactor-aio: unexpected failure in " + where, e);
     }
 
     /**
@@ -202,14 +234,16 @@ final class ProactorServer implements RunningServer {
         try {
             listener.close();
         } catch (IOException e) {
-            System.err.println("proactor-aio: closing the listening channel: " + e); // carry on closing
+            LOG.log(System.Logger.Level.WARNING, "proactor-aio: closing the listening channel", e); // carry on closing
         }
+        acceptor.interrupt(); // ends a pause at once; a waiting accept fails now the listener is closed
+        Threads.joinUninterruptibly(acceptor);
         // 2. Drain: every connection reads no more, writes the replies it owes for what it has
         //    read, then closes itself. Bounded: a peer that does not read cannot hold us up.
         for (Connection c : open) {
             c.drain();
         }
-        boolean drained = awaitNoConnections(DRAIN_TIMEOUT);
+        boolean drained = awaitNoConnections(config.drainTimeout());
         // 3. Whoever is left (replies the peer will not take): close now, replies dropped.
         if (!drained) {
             synchronized (connections) {
@@ -319,7 +353,7 @@ final class ProactorServer implements RunningServer {
                 long left = deadline - System.nanoTime();
                 try {
                     if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                        System.err.println("proactor-aio: thread " + t.getName() + " did not end within " + timeout);
+                        LOG.log(System.Logger.Level.WARNING, "proactor-aio: thread " + t.getName() + " did not end within " + timeout);
                     }
                 } catch (InterruptedException e) {
                     return true;

@@ -1,6 +1,10 @@
 package dev.reactorworkbench.proactoraio;
 
+import dev.reactorworkbench.conformancekit.Await;
 import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
+import dev.reactorworkbench.echoprotocol.codec.Codec;
+import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.codec.LineCodec;
 import dev.reactorworkbench.echoprotocol.codec.RawCodec;
@@ -10,8 +14,11 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -25,13 +32,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(60)
 @DisplayName("proactor-aio")
@@ -56,17 +64,6 @@ class ProactorAioTest {
         return b.array();
     }
 
-    /** Polls {@code condition} until true or the deadline; never sleeps as a substitute for a condition. */
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** Sends every frame from a thread of its own, so the test thread can read (or not) meanwhile. */
     private static Thread sendInBackground(EchoClient client, int count, IntFunction<byte[]> frames,
                                            AtomicReference<Throwable> failure) {
@@ -87,6 +84,104 @@ class ProactorAioTest {
             if (!Arrays.equals(reply, frames.apply(i))) {
                 throw new AssertionError("reply " + i + " differs from its request");
             }
+        }
+    }
+
+    /**
+     * Length-prefixed, except that the third frame ends the conversation: the decoder passes two
+     * good frames on, then throws {@link CloseConnectionException} with {@code farewell}.
+     */
+    private record ClosingAfterTwoFrames(byte[] farewell, boolean protocolError) implements Codec {
+        @Override
+        public String name() {
+            return "closing-after-two-frames";
+        }
+
+        @Override
+        public FrameDecoder newDecoder(int maxFrameLength) {
+            FrameDecoder frames = LengthPrefixedCodec.INSTANCE.newDecoder(maxFrameLength);
+            return new FrameDecoder() {
+                private int passed; // the connection's read turn only
+
+                @Override
+                public void decode(ByteBuffer in, Consumer<byte[]> out) throws CloseConnectionException {
+                    boolean[] ended = {false};
+                    frames.decode(in, frame -> {
+                        if (passed < 2) {
+                            passed++;
+                            out.accept(frame);
+                        } else {
+                            ended[0] = true; // this frame and everything after it is never answered
+                        }
+                    });
+                    if (ended[0]) {
+                        throw new CloseConnectionException("the third frame ends the conversation", farewell, protocolError);
+                    }
+                }
+
+                @Override
+                public int bufferedBytes() {
+                    return frames.bufferedBytes();
+                }
+            };
+        }
+
+        @Override
+        public ByteBuffer encode(byte[] reply) {
+            return LengthPrefixedCodec.INSTANCE.encode(reply);
+        }
+    }
+
+    @ParameterizedTest(name = "protocol error: {0}")
+    @ValueSource(booleans = {true, false})
+    @DisplayName("input that ends the conversation (CloseConnectionException): the replies owed go out first, then the farewell, then the close")
+    void closeConnectionExceptionContract(boolean protocolError) throws Exception {
+        byte[] bye = "bye".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer farewell = LengthPrefixedCodec.INSTANCE.encode(bye); // a frame, so the client can read it as one
+        byte[] farewellBytes = new byte[farewell.remaining()];
+        farewell.get(farewellBytes);
+        ServerConfig cfg = config().codec(new ClosingAfterTwoFrames(farewellBytes, protocolError)).build();
+        try (ProactorServer server = ProactorServer.start(cfg);
+             EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE);
+             EchoClient other = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
+            // Four frames in one write: the decoder sees all of them in one read, passes two on and
+            // throws at the third, so both replies are still queued (owed) when it throws.
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = 0; i < 4; i++) {
+                ByteBuffer f = LengthPrefixedCodec.INSTANCE.encode(payload(i, 100));
+                frames.write(f.array(), f.arrayOffset() + f.position(), f.remaining());
+            }
+            client.sendRaw(frames.toByteArray());
+
+            assertThat(client.receive()).as("reply to frame 0").isEqualTo(payload(0, 100));
+            assertThat(client.receive()).as("reply to frame 1").isEqualTo(payload(1, 100));
+            assertThat(client.receive()).as("the farewell, after the replies owed").isEqualTo(bye);
+            assertThatThrownBy(client::receive).as("then the server closes").isInstanceOf(EOFException.class);
+
+            Await.awaitCondition("the connection is closed and counted", Duration.ofSeconds(10),
+                    () -> server.stats().getConnectionsOpen() == 1);
+            assertThat(server.stats().getProtocolErrors()).as("protocol errors").isEqualTo(protocolError ? 1 : 0);
+            assertThat(server.stats().getMessagesOut()).as("replies (the farewell is not one)").isEqualTo(2);
+            assertThat(other.echo(new byte[]{3})).as("another connection is unaffected").containsExactly(3);
+            assertThat(server.unexpectedFailures()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("a conversation ended without a farewell (an oversized frame after good ones) still gets the replies owed, then the close")
+    void closeWithoutFarewellStillFlushesTheRepliesOwed() throws Exception {
+        try (ProactorServer server = ProactorServer.start(config().codec(new ClosingAfterTwoFrames(null, true)).build());
+             EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = 0; i < 3; i++) {
+                ByteBuffer f = LengthPrefixedCodec.INSTANCE.encode(payload(i, 100));
+                frames.write(f.array(), f.arrayOffset() + f.position(), f.remaining());
+            }
+            client.sendRaw(frames.toByteArray());
+            assertThat(client.receive()).isEqualTo(payload(0, 100));
+            assertThat(client.receive()).isEqualTo(payload(1, 100));
+            assertThatThrownBy(client::receive).as("then EOF, nothing more").isInstanceOf(EOFException.class);
+            assertThat(server.stats().getProtocolErrors()).isEqualTo(1);
         }
     }
 
@@ -156,7 +251,7 @@ class ProactorAioTest {
             assertThat(server.readPauses()).as("backpressure pauses").isPositive();
             assertThat(server.stats().getMessagesIn()).isEqualTo((long) connections * frames);
             assertThat(server.stats().getMessagesOut()).isEqualTo((long) connections * frames);
-            await("every connection is closed", Duration.ofSeconds(10), () -> server.stats().getConnectionsOpen() == 0);
+            Await.awaitCondition("every connection is closed", Duration.ofSeconds(10), () -> server.stats().getConnectionsOpen() == 0);
             assertThat(server.stats().getOutboundBytesPending()).isZero();
         }
     }
@@ -174,7 +269,7 @@ class ProactorAioTest {
             IntFunction<byte[]> frame = i -> sized(i, payload);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = sendInBackground(client, frames, frame, failure);
-            await("the server pauses reading", Duration.ofSeconds(30), () -> server.readPauses() > 0);
+            Await.awaitCondition("the server pauses reading", Duration.ofSeconds(30), () -> server.readPauses() > 0);
 
             // Paused: no read is outstanding, so no read timeout runs. Stay silent for longer than
             // the idle timeout: the connection must survive, since its peer is slow, not silent.
@@ -212,7 +307,7 @@ class ProactorAioTest {
             assertThat(server.stats().getIdleCloses()).isEqualTo(1);
             byte[] last = payload(i, 50);
             assertThat(active.echo(last)).isEqualTo(last);
-            await("one connection left open", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
+            Await.awaitCondition("one connection left open", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
         }
     }
 
@@ -228,7 +323,7 @@ class ProactorAioTest {
             assertThat(bad.awaitServerClose()).isTrue();
             assertThat(server.stats().getProtocolErrors()).isEqualTo(1);
             assertThat(good.echo(new byte[]{7})).containsExactly(7);
-            await("the bad connection is gone", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
+            Await.awaitCondition("the bad connection is gone", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
         }
     }
 
@@ -246,7 +341,7 @@ class ProactorAioTest {
             assertThat(server.stats().getConnectionsRejected()).isEqualTo(1);
             assertThat(server.stats().getConnectionsOpen()).isEqualTo(2);
             a.close();
-            await("a's close is seen", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
+            Await.awaitCondition("a's close is seen", Duration.ofSeconds(5), () -> server.stats().getConnectionsOpen() == 1);
             try (EchoClient d = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
                 assertThat(d.echo(new byte[]{4})).containsExactly(4);
             }
@@ -273,8 +368,8 @@ class ProactorAioTest {
             }
             // The reset client may be gone before the server accepts it: wait for the accept first,
             // or "none open" could already hold with the second connection still in the backlog.
-            await("both connections accepted", Duration.ofSeconds(10), () -> server.stats().getConnectionsAccepted() == 2);
-            await("both connections closed", Duration.ofSeconds(10), () -> server.stats().getConnectionsOpen() == 0);
+            Await.awaitCondition("both connections accepted", Duration.ofSeconds(10), () -> server.stats().getConnectionsAccepted() == 2);
+            Await.awaitCondition("both connections closed", Duration.ofSeconds(10), () -> server.stats().getConnectionsOpen() == 0);
             assertThat(server.stats().getOutboundBytesPending()).isZero();
             assertThat(server.unexpectedFailures()).isZero();
         }
@@ -289,7 +384,7 @@ class ProactorAioTest {
             for (int i = 0; i < 200; i++) {
                 client.send(payload(i, 500));
             }
-            await("the server has read every request", Duration.ofSeconds(10), () -> server.stats().getMessagesIn() == 200);
+            Await.awaitCondition("the server has read every request", Duration.ofSeconds(10), () -> server.stats().getMessagesIn() == 200);
             server.close(); // the client has not read a single reply yet
             assertThat(server.poolThreads()).hasSize(3).noneMatch(Thread::isAlive);
             receiveInOrder(client, 200, i -> payload(i, 500));
@@ -312,8 +407,8 @@ class ProactorAioTest {
             client.socket().setReceiveBufferSize(16 * 1024);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = sendInBackground(client, 400, i -> sized(i, 16 * 1024), failure);
-            await("the server pauses reading", Duration.ofSeconds(30), () -> server.readPauses() > 0);
-            server.close(); // drains for DRAIN_TIMEOUT, then closes the connection anyway
+            Await.awaitCondition("the server pauses reading", Duration.ofSeconds(30), () -> server.readPauses() > 0);
+            server.close(); // drains for the drain timeout (5 s by default), then closes the connection anyway
             assertThat(server.poolThreads()).noneMatch(Thread::isAlive);
             assertThat(server.stats().getConnectionsOpen()).isZero();
             assertThat(server.stats().getOutboundBytesPending()).isZero();
@@ -326,7 +421,7 @@ class ProactorAioTest {
     }
 
     @Test
-    @DisplayName("the pool has --threads threads named proactor-N; during a run only they and the JDK's timer thread exist, and after close() none remain")
+    @DisplayName("the pool has --threads threads named proactor-N; during a run only they, the Acceptor's thread and the JDK's timer thread exist, and after close() none remain")
     void threads() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         ProactorServer server = ProactorServer.start(config().threads(3).idleTimeout(Duration.ofSeconds(30)).build());
@@ -334,20 +429,22 @@ class ProactorAioTest {
         try (EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
             assertThat(client.echo(new byte[]{9})).containsExactly(9);
             // The server starts its next (timed) read right after writing the reply: wait for it.
-            await("the JDK has started its timer thread", Duration.ofSeconds(10),
+            Await.awaitCondition("the JDK has started its timer thread", Duration.ofSeconds(10),
                     () -> names(newThreads(before)).stream().anyMatch(n -> n.startsWith("InnocuousThread-")));
             during = newThreads(before);
             assertThat(server.poolThreads()).extracting(Thread::getName)
                     .containsExactly("proactor-0", "proactor-1", "proactor-2");
             assertThat(server.poolThreads()).allMatch(Thread::isAlive);
             assertThat(names(during)).as("threads this server started").allMatch(n ->
-                    n.matches("proactor-\\d+") || n.matches("InnocuousThread-\\d+"));
-            assertThat(names(during)).filteredOn(n -> n.startsWith("proactor-")).hasSize(3);
+                    n.matches("proactor-\\d+") || n.equals("proactor-acceptor") || n.matches("InnocuousThread-\\d+"));
+            assertThat(names(during)).as("the Acceptor's thread").containsOnlyOnce("proactor-acceptor");
+            assertThat(names(during)).filteredOn(n -> n.matches("proactor-\\d+")).hasSize(3);
             assertThat(names(during)).filteredOn(n -> n.startsWith("InnocuousThread-")).as("the JDK's timeout thread").hasSize(1);
         } finally {
             server.close();
         }
         assertThat(server.poolThreads()).as("joined by close()").noneMatch(Thread::isAlive);
+        assertThat(server.acceptorThread().isAlive()).as("the Acceptor's thread, joined by close()").isFalse();
         assertThat(during).as("threads this server started, right after close()").noneMatch(Thread::isAlive);
 
         // With the idle timeout off, no read has a timer, so the JDK never starts that thread.
@@ -355,7 +452,7 @@ class ProactorAioTest {
         try (ProactorServer untimed = ProactorServer.start(config().threads(1).idleTimeout(Duration.ZERO).build());
              EchoClient client = EchoClient.connect(untimed.address(), LengthPrefixedCodec.INSTANCE)) {
             assertThat(client.echo(new byte[]{9})).containsExactly(9);
-            assertThat(names(newThreads(before2))).containsExactly("proactor-0");
+            assertThat(names(newThreads(before2))).containsExactly("proactor-0", "proactor-acceptor");
         }
     }
 
@@ -388,7 +485,7 @@ class ProactorAioTest {
         Thread main = Thread.ofPlatform().name("test-launcher").start(() ->
                 exit.set(Launcher.execute(new ProactorAioModel(), args, o, new PrintStream(err, true, StandardCharsets.UTF_8), stop, false)));
         Pattern listening = Pattern.compile("proactor-aio listening on 127\\.0\\.0\\.1:(\\d+)");
-        await("the launcher has started the server", Duration.ofSeconds(20), () -> listening.matcher(out.toString(StandardCharsets.UTF_8)).find());
+        Await.awaitCondition("the launcher has started the server", Duration.ofSeconds(20), () -> listening.matcher(out.toString(StandardCharsets.UTF_8)).find());
         Matcher m = listening.matcher(out.toString(StandardCharsets.UTF_8));
         assertThat(m.find()).isTrue();
         try (EchoClient client = EchoClient.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))),

@@ -5,7 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 class ReactorThreadPoolConformanceTest extends ConformanceKit {
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new ReactorThreadPoolModel();
     }
 }

@@ -11,12 +11,12 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 class Redis6IoThreadsConformanceTest extends ConformanceKit {
 
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new Redis6IoThreadsModel();
     }
 
     @Override
-    protected ServerConfig.Builder configure(ServerConfig.Builder builder) {
+    public ServerConfig.Builder configure(ServerConfig.Builder builder) {
         return builder.option("io-threads", "3");
     }
 }

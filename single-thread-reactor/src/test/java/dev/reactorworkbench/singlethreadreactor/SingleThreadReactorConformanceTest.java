@@ -5,7 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 class SingleThreadReactorConformanceTest extends ConformanceKit {
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new SingleThreadReactorModel();
     }
 }

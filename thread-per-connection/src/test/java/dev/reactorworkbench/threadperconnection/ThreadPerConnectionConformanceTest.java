@@ -5,7 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 class ThreadPerConnectionConformanceTest extends ConformanceKit {
     @Override
-    protected ServerModel model() {
+    public ServerModel model() {
         return new ThreadPerConnectionModel();
     }
 }

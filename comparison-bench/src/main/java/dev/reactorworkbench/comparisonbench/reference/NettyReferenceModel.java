@@ -1,11 +1,13 @@
 package dev.reactorworkbench.comparisonbench.reference;
 
+import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A Netty echo server as a {@link ServerModel}, so the benchmark harness can start it like any
@@ -36,9 +38,14 @@ public final class NettyReferenceModel implements ServerModel {
         return transport.description() + "; reference for the comparison, length-prefixed only";
     }
 
+    /** The codecs this server speaks (the conformance kit skips the others): length-prefixed only. */
+    public List<Codec> codecs() {
+        return List.of(LengthPrefixedCodec.INSTANCE);
+    }
+
     @Override
     public RunningServer start(ServerConfig config) throws IOException {
-        if (config.codec() != LengthPrefixedCodec.INSTANCE) {
+        if (!codecs().contains(config.codec())) {
             throw new IllegalArgumentException(name() + " speaks only the length-prefixed codec, not " + config.codec().name());
         }
         if (!transport.isAvailable()) {

@@ -1,0 +1,50 @@
+package dev.reactorworkbench.conformancekit;
+
+import dev.reactorworkbench.echoprotocol.codec.Codec;
+import dev.reactorworkbench.echoprotocol.server.ServerConfig;
+import dev.reactorworkbench.echoprotocol.server.ServerModel;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a guarantee's tests run against: a model, the settings its test adds, and the codecs it
+ * speaks. {@link ConformanceKit} is one; a test that runs a single guarantee with settings of its
+ * own (the proactor's 1,024-connection fairness run) builds one with {@link #of}.
+ */
+public interface ServerUnderTest {
+
+    /** The model under test; a fresh instance is fine. */
+    ServerModel model();
+
+    /**
+     * Settings of the model's test, e.g. a model option. The kit applies them before each
+     * scenario's own settings (codec, limits, timeouts), which win where both set something.
+     */
+    default ServerConfig.Builder configure(ServerConfig.Builder builder) {
+        return builder;
+    }
+
+    /**
+     * The codecs this server speaks. A scenario in another codec is skipped (JUnit reports it as
+     * aborted, with the reason), not failed. Every model speaks {@link Codec#all()}.
+     */
+    default List<Codec> codecs() {
+        return Codec.all();
+    }
+
+    /** A server under test from its parts. */
+    static ServerUnderTest of(ServerModel model, UnaryOperator<ServerConfig.Builder> settings) {
+        return new ServerUnderTest() {
+            @Override
+            public ServerModel model() {
+                return model;
+            }
+
+            @Override
+            public ServerConfig.Builder configure(ServerConfig.Builder builder) {
+                return settings.apply(builder);
+            }
+        };
+    }
+}
