@@ -7,6 +7,7 @@ import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 
 import java.io.EOFException;
+import java.lang.reflect.Method;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The base of every guarantee's test class ({@code G01ExactEcho} ... {@code G10NoConnectionStarves},
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * ({@link ServerUnderTest#codecs()}) is skipped with the reason.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Guarantee.KnownFailures.class)
 public abstract class Guarantee {
 
     /** Bound for waiting on the server's side of things (a counter, a close). Generous: CI is slow. */
@@ -109,6 +115,25 @@ public abstract class Guarantee {
         servers.clear();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Disables, with the measured reason, the scenarios the server under test declares it does not
+     * meet ({@link ServerUnderTest#knownFailures()}): {@code @Disabled} for one server only.
+     */
+    static final class KnownFailures implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            Object instance = context.getTestInstance().orElse(null);
+            Method method = context.getTestMethod().orElse(null);
+            if (instance instanceof Guarantee g && method != null) {
+                String reason = g.target.knownFailures().get(method.getName());
+                if (reason != null) {
+                    return ConditionEvaluationResult.disabled(g.target.model().name() + " does not meet this scenario: " + reason);
+                }
+            }
+            return ConditionEvaluationResult.enabled("");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,6 +32,16 @@ public interface ServerUnderTest {
      */
     default List<Codec> codecs() {
         return Codec.all();
+    }
+
+    /**
+     * Scenarios this server is known not to meet, by test method name (e.g.
+     * {@code "halfClosedClientGetsEveryReplyThenEof"}), each with the reason as measured: the kit
+     * reports them as disabled with that reason instead of running them. For reference servers the
+     * workbench does not control; every model meets every scenario, so none has any.
+     */
+    default Map<String, String> knownFailures() {
+        return Map.of();
     }
 
     /** A server under test from its parts. */

@@ -5,6 +5,7 @@ import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +67,16 @@ class NettyReferenceConformanceTest {
     class IoUring extends Transport {
         IoUring() {
             super(NettyTransport.IO_URING);
+        }
+
+        /** Measured on this machine (Linux 2-core, Netty 4.2 io_uring); NIO and epoll meet both. */
+        @Override
+        public Map<String, String> knownFailures() {
+            return Map.of(
+                    "halfClosedClientGetsEveryReplyThenEof", "after the client's half-close the server closed the"
+                            + " connection before the replies it owed were written: the client read EOF instead of reply #0",
+                    "clientThatNeverReadsCannotMakeTheServerBufferWithoutLimit", "every reply arrived, but its"
+                            + " outbound-pending gauge (sampled, see EchoServerHandler) stayed at 116,060 bytes, not 0");
         }
     }
 }
