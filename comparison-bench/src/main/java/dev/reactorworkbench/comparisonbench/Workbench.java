@@ -1,6 +1,7 @@
 package dev.reactorworkbench.comparisonbench;
 
 import dev.reactorworkbench.comparisonbench.load.LoadCommand;
+import dev.reactorworkbench.comparisonbench.redis.RedisBenchmarkCommand;
 import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import dev.reactorworkbench.comparisonbench.report.ReportCommand;
 import dev.reactorworkbench.echoprotocol.launcher.Launcher;
@@ -94,6 +95,7 @@ public final class Workbench implements Callable<Integer> {
         CommandLine cli = new CommandLine(this);
         cli.addSubcommand("compare", new CommandLine(new CompareCommand(out)));
         cli.addSubcommand("docs", new DocsCommand(docs, docsBuilder, out, err));
+        cli.addSubcommand("redis-benchmark", new CommandLine(new RedisBenchmarkCommand(out, err)).setStopAtPositional(true));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Everything after the model name belongs to the model, even what looks like a flag.

@@ -37,6 +37,11 @@ public final class MultiReactorReusePortModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL; // each sub-reactor runs the handler for its own connections
+    }
+
+    @Override
     public List<ModelOption> options() {
         return List.of(SubReactorGroup.REACTORS);
     }

@@ -29,6 +29,11 @@ public final class ProactorAioModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL; // completion handlers run on any thread of the channel group
+    }
+
+    @Override
     public RunningServer start(ServerConfig config) throws IOException {
         return ProactorServer.start(config);
     }

@@ -39,6 +39,11 @@ public final class ReactorThreadPoolModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL; // every worker of the pool runs handlers
+    }
+
+    @Override
     public List<ModelOption> options() {
         return List.of(
                 new ModelOption("workers", "Worker threads running the handler", "--threads, or the number of cores"),

@@ -30,6 +30,11 @@ public final class Redis6IoThreadsModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.ONE; // the main loop runs every command; I/O threads only read, parse and write
+    }
+
+    @Override
     public List<ModelOption> options() {
         return List.of(
                 new ModelOption("io-threads",

@@ -38,6 +38,11 @@ public final class SingleThreadReactorModel implements ServerModel {
         return connection -> frame -> connection.send(handler.handle(frame));
     }
 
+    @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.ONE; // the reactor thread runs every handler: the keyspace needs no lock
+    }
+
     // tag::start[]
     @Override
     public RunningServer start(ServerConfig config) throws IOException {

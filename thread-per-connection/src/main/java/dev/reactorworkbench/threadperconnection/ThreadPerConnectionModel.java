@@ -25,6 +25,11 @@ public final class ThreadPerConnectionModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL; // each connection's own thread runs its handler
+    }
+
+    @Override
     public RunningServer start(ServerConfig config) throws IOException {
         return ThreadPerConnectionServer.start(config, Thread.ofPlatform());
     }

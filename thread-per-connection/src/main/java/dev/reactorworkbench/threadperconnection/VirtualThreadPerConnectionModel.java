@@ -28,6 +28,11 @@ public final class VirtualThreadPerConnectionModel implements ServerModel {
     }
 
     @Override
+    public HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL; // each connection's own virtual thread runs its handler
+    }
+
+    @Override
     public RunningServer start(ServerConfig config) throws IOException {
         // The one line that differs from ThreadPerConnectionModel: virtual threads park in the JDK's
         // poller when the socket would block, instead of blocking a kernel thread.

@@ -17,13 +17,15 @@ import java.util.concurrent.Callable;
  * 1 when the run failed (the first error is printed), 2 for bad flags.
  */
 @Command(name = "load", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Send length-prefixed echo requests to a server and measure throughput and latency.",
+        description = {"Send length-prefixed echo requests (or, with --protocol resp, Redis SET/GET commands) to a server",
+                "and measure throughput and latency.",
                 "Every reply is checked byte for byte; a wrong, missing or unexpected reply fails the run.",
                 "Without --rate: closed loop (each connection keeps --depth requests in flight).",
                 "With --rate: open loop (requests due on a fixed schedule; latency counted from the due time)."},
         footer = {"", "Examples:",
                 "  ./workbench load --port 7000 --connections 16 --depth 4 --payload 64 --duration 10s",
-                "  ./workbench load --port 7000 --connections 8 --rate 20000 --duration 30s --warmup 5s"})
+                "  ./workbench load --port 7000 --connections 8 --rate 20000 --duration 30s --warmup 5s",
+                "  ./workbench load --port 6379 --protocol resp --connections 50 --depth 16 --duration 10s"})
 public final class LoadCommand implements Callable<Integer> {
 
     static final int FAILED = 1;
@@ -71,6 +73,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "0 = no limit (default: ${DEFAULT-VALUE}).")
     long maxRequests = 0;
 
+    @Option(names = "--protocol", paramLabel = "<echo|resp>", description = "echo: length-prefixed echo frames; "
+            + "resp: Redis commands, a SET of the payload then a GET of it on keys of each connection's own, "
+            + "every reply checked (default: ${DEFAULT-VALUE}).")
+    String protocol = "echo";
+
     @Spec
     CommandSpec spec;
 
@@ -81,7 +88,7 @@ public final class LoadCommand implements Callable<Integer> {
         LoadSpec load;
         try {
             load = new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration,
-                    Math.min(threads, connections), maxRequests, drain, Duration.ofSeconds(5));
+                    Math.min(threads, connections), maxRequests, drain, Duration.ofSeconds(5), LoadProtocol.named(protocol));
         } catch (IllegalArgumentException e) {
             err.println("load: " + e.getMessage());
             return USAGE;

@@ -43,6 +43,7 @@ final class LoadConnection {
     private final int depth;
     private final long[] stamps;   // stamps[seq % depth]: when request seq counts as sent
     private final ByteBuffer out;  // encoded bytes not yet written; kept in fill mode
+    private final RespRequests resp; // null: length-prefixed echo; else RESP SET/GET (its own encoding and checks)
     private SelectionKey key;
     private int interest;
 
@@ -68,6 +69,11 @@ final class LoadConnection {
     boolean done;
 
     LoadConnection(int id, SocketChannel channel, int payload, int depth) {
+        this(id, channel, payload, depth, LoadProtocol.ECHO);
+    }
+
+    LoadConnection(int id, SocketChannel channel, int payload, int depth, LoadProtocol protocol) {
+        this.resp = protocol == LoadProtocol.RESP ? new RespRequests(id, payload) : null;
         this.id = id;
         this.channel = channel;
         this.payload = payload;
@@ -132,6 +138,10 @@ final class LoadConnection {
     }
 
     private void encode() {
+        if (resp != null) {
+            resp.encode(issued, out);
+            return;
+        }
         while (encodeSeq < issued && out.hasRemaining()) {
             if (encodeOffset == 0 && out.remaining() >= HEADER) {
                 out.putInt(payload);
@@ -184,6 +194,10 @@ final class LoadConnection {
 
     // tag::check[]
     private void decode(ByteBuffer in, long now, ReplySink sink) throws ReplyException {
+        if (resp != null) {
+            resp.check(in, this, now, sink);
+            return;
+        }
         while (in.hasRemaining()) {
             // 1. The length prefix, possibly split over reads.
             if (headerRead < HEADER) {
@@ -217,17 +231,22 @@ final class LoadConnection {
                 if (mismatchAt >= 0) {
                     throw new ReplyException(describeMismatch());
                 }
-                long stamp = stamps[(int) (completed % depth)];
-                completed++;
                 headerRead = 0;
                 replyLength = 0;
                 replyOffset = 0;
                 replyPrefix = 0;
-                sink.replied(stamp, now);
+                replyChecked(now, sink);
             }
         }
     }
     // end::check[]
+
+    /** The reply to request {@code completed} was read and checked in full: hand its latency on. */
+    void replyChecked(long now, ReplySink sink) {
+        long stamp = stamps[(int) (completed % depth)];
+        completed++;
+        sink.replied(stamp, now);
+    }
 
     private String describeMismatch() {
         // Word 0 of every payload is the request's number: a reply carrying a later request's

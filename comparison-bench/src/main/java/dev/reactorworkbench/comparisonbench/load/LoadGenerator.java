@@ -66,7 +66,8 @@ public final class LoadGenerator {
                 return LoadRun.failed(LoadResult.failedToStart(spec, "cannot resolve host '" + spec.host() + "'"));
             }
             for (int i = 0; i < spec.connections(); i++) {
-                connections.add(new LoadConnection(i, connect(target, spec.connectTimeout()), spec.payload(), spec.depth()));
+                connections.add(new LoadConnection(i, connect(target, spec.connectTimeout()), spec.payload(), spec.depth(),
+                        spec.protocol()));
             }
         } catch (IOException e) {
             connections.forEach(LoadConnection::close);

@@ -27,10 +27,11 @@ import java.util.Objects;
  * @param drainTimeout    after the measured time, how long to wait for replies still owed; a
  *                        reply missing after it is a lost reply and fails the run
  * @param connectTimeout  how long one connect may take
+ * @param protocol        length-prefixed echo frames, or RESP SET/GET commands ({@link RespRequests})
  */
 public record LoadSpec(String host, int port, int connections, int depth, int payload, long rate,
                        Duration warmup, Duration duration, int threads, long maxRequests,
-                       Duration drainTimeout, Duration connectTimeout) {
+                       Duration drainTimeout, Duration connectTimeout, LoadProtocol protocol) {
 
     /** The largest payload the load generator sends: the protocol's default frame limit. */
     public static final int MAX_PAYLOAD = 1 << 20;
@@ -54,6 +55,15 @@ public record LoadSpec(String host, int port, int connections, int depth, int pa
         time("duration", duration, Duration.ofMillis(1));
         time("drainTimeout", drainTimeout, Duration.ofMillis(1));
         time("connectTimeout", connectTimeout, Duration.ofMillis(1));
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** A run of length-prefixed echo frames. */
+    public LoadSpec(String host, int port, int connections, int depth, int payload, long rate,
+                    Duration warmup, Duration duration, int threads, long maxRequests,
+                    Duration drainTimeout, Duration connectTimeout) {
+        this(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests, drainTimeout,
+                connectTimeout, LoadProtocol.ECHO);
     }
 
     /** A closed-loop run with one thread, no warm-up, 5 s drain and connect timeouts; refine with the withers. */
@@ -77,27 +87,33 @@ public record LoadSpec(String host, int port, int connections, int depth, int pa
 
     public LoadSpec withRate(long rate) {
         return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
-                drainTimeout, connectTimeout);
+                drainTimeout, connectTimeout, protocol);
     }
 
     public LoadSpec withWarmup(Duration warmup) {
         return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
-                drainTimeout, connectTimeout);
+                drainTimeout, connectTimeout, protocol);
     }
 
     public LoadSpec withThreads(int threads) {
         return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
-                drainTimeout, connectTimeout);
+                drainTimeout, connectTimeout, protocol);
     }
 
     public LoadSpec withMaxRequests(long maxRequests) {
         return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
-                drainTimeout, connectTimeout);
+                drainTimeout, connectTimeout, protocol);
     }
 
     public LoadSpec withDrainTimeout(Duration drainTimeout) {
         return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
-                drainTimeout, connectTimeout);
+                drainTimeout, connectTimeout, protocol);
+    }
+
+    /** The same run in another protocol. */
+    public LoadSpec withProtocol(LoadProtocol protocol) {
+        return new LoadSpec(host, port, connections, depth, payload, rate, warmup, duration, threads, maxRequests,
+                drainTimeout, connectTimeout, protocol);
     }
 
     @Override
@@ -106,7 +122,7 @@ public record LoadSpec(String host, int port, int connections, int depth, int pa
                 + " connections x depth " + depth + ", payload " + payload + " B, " + threads + " client thread"
                 + (threads == 1 ? "" : "s") + ", warm-up " + warmup.toMillis() + " ms, duration "
                 + duration.toMillis() + " ms" + (maxRequests > 0 ? ", at most " + maxRequests + " requests per connection" : "")
-                + ", target " + host + ":" + port;
+                + (protocol == LoadProtocol.RESP ? ", RESP SET/GET" : "") + ", target " + host + ":" + port;
     }
 
     private static void range(String field, long value, long min, long max) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public interface Codec {
 
-    /** The name used on the command line: {@code length-prefixed}, {@code line} or {@code raw}. */
+    /** The name used on the command line: {@code length-prefixed}, {@code line}, {@code raw} or {@code resp}. */
     String name();
 
     /** A fresh decoder for one connection, rejecting frames longer than {@code maxFrameLength}. */
@@ -21,7 +21,7 @@ public interface Codec {
 
     /** The codecs every model speaks, in the order {@code --help} lists them. */
     static List<Codec> all() {
-        return List.of(LengthPrefixedCodec.INSTANCE, LineCodec.INSTANCE, RawCodec.INSTANCE);
+        return List.of(LengthPrefixedCodec.INSTANCE, LineCodec.INSTANCE, RawCodec.INSTANCE, RespCodec.INSTANCE);
     }
 
     /** Looks a codec up by name; the exception lists the names that exist. */

@@ -1,7 +1,7 @@
 package dev.reactorworkbench.echoprotocol.launcher;
 
 import dev.reactorworkbench.echoprotocol.codec.Codec;
-import dev.reactorworkbench.echoprotocol.server.EchoHandler;
+import dev.reactorworkbench.echoprotocol.resp.KeyspaceHandler;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -88,11 +88,12 @@ public final class Launcher {
         // 1. Turn the flags into a config; the builder names any field that is out of range.
         ServerConfig config;
         try {
+            Codec codec = Codec.named(common.codec);
             ServerConfig.Builder b = ServerConfig.builder()
                     .host(common.host)
                     .port(common.port)
-                    .codec(Codec.named(common.codec))
-                    .handler(new EchoHandler(common.workMicros))
+                    .codec(codec)
+                    .handler(KeyspaceHandler.forCodec(codec, model, common.workMicros))
                     .threads(common.threads)
                     .maxFrameLength(common.maxFrame)
                     .idleTimeout(parseDuration("--idle-timeout", common.idleTimeout))
@@ -324,10 +325,10 @@ public final class Launcher {
         @Option(names = "--port", paramLabel = "<port>", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
         int port = 7000;
 
-        @Option(names = "--codec", paramLabel = "<codec>", description = "length-prefixed (uint32 length + payload), line (for nc/telnet) or raw (RFC 862) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--codec", paramLabel = "<codec>", description = "length-prefixed (uint32 length + payload), line (for nc/telnet), raw (RFC 862) or resp (Redis's protocol, served by a small keyspace: redis-cli and redis-benchmark work) (default: ${DEFAULT-VALUE}).")
         String codec = "length-prefixed";
 
-        @Option(names = "--work", paramLabel = "<micros>", description = "CPU the echo handler burns per message, in microseconds (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--work", paramLabel = "<micros>", description = "CPU the handler burns per message (per command with resp), in microseconds (default: ${DEFAULT-VALUE}).")
         long workMicros = 0;
 
         @Option(names = "--max-frame", paramLabel = "<bytes>", description = "Largest frame or line accepted; a longer one closes that connection (default: ${DEFAULT-VALUE}).")

@@ -23,6 +23,24 @@ public interface ServerModel {
     }
 
     /**
+     * Which threads call {@link ServerConfig#handler()}: decides whether state shared by the
+     * handler's calls needs a lock or a concurrent map. The RESP keyspace is a plain
+     * {@code HashMap} for {@link HandlerThreads#ONE} and a concurrent map for
+     * {@link HandlerThreads#SEVERAL}. The default is the safe answer; each model states its own.
+     */
+    default HandlerThreads handlerThreads() {
+        return HandlerThreads.SEVERAL;
+    }
+
+    /** Whether one thread, always the same, calls the handler (Redis's main thread), or several may. */
+    enum HandlerThreads {
+        /** One thread calls the handler for every connection, for the server's whole life. */
+        ONE,
+        /** Several threads may call the handler, at the same time (for different connections). */
+        SEVERAL
+    }
+
+    /**
      * Binds, starts every thread and returns once the server accepts connections.
      *
      * @throws java.net.BindException when the port is in use

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CodecTest {
 
     @Test
-    @DisplayName("the codecs are length-prefixed, line and raw, in that order")
+    @DisplayName("the codecs are length-prefixed, line, raw and resp, in that order")
     void all() {
-        assertThat(Codec.all()).extracting(Codec::name).containsExactly("length-prefixed", "line", "raw");
+        assertThat(Codec.all()).extracting(Codec::name).containsExactly("length-prefixed", "line", "raw", "resp");
     }
 
     @Test
@@ -20,14 +20,16 @@ class CodecTest {
         assertThat(Codec.named("line")).isSameAs(LineCodec.INSTANCE);
         assertThat(Codec.named("RAW")).isSameAs(RawCodec.INSTANCE);
         assertThat(Codec.named("Length-Prefixed")).isSameAs(LengthPrefixedCodec.INSTANCE);
+        assertThat(Codec.named("RESP")).isSameAs(RespCodec.INSTANCE);
     }
 
     @Test
     @DisplayName("an unknown codec name is rejected with the names that exist")
     void unknown() {
-        assertThatThrownBy(() -> Codec.named("resp"))
+        assertThatThrownBy(() -> Codec.named("http"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown codec 'resp'")
-                .hasMessageContaining("length-prefixed").hasMessageContaining("line").hasMessageContaining("raw");
+                .hasMessageContaining("unknown codec 'http'")
+                .hasMessageContaining("length-prefixed").hasMessageContaining("line").hasMessageContaining("raw")
+                .hasMessageContaining("resp");
     }
 }

@@ -91,7 +91,7 @@ class LauncherTest {
             "--idle-timeout | 5x       | --idle-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
             "--drain-timeout | 5x      | --drain-timeout must look like 0, 500ms, 30s, 5m or 1h, was '5x'",
             "--drain-timeout | 11m     | --drain-timeout must be in 0s..10m (0 closes at once), was PT11M",
-            "--codec        | resp     | unknown codec 'resp'",
+            "--codec        | http     | unknown codec 'http'",
             "--work         | -1       | --work must be in 0..1000000 microseconds, was -1",
             "--max-frame    | 0        | --max-frame must be in 1..67108864, was 0",
             "--high-water   | 0        | --high-water must be in 1..268435456, was 0",
