@@ -56,25 +56,39 @@ final class IoThread {
         return reactor;
     }
 
-    /** A parsed command and the connection it came from; crosses from io-thread-N to main-thread. */
-    record Command(Connection connection, byte[] frame) {
+    /** A parsed command and the client it came from; crosses from io-thread-N to main-thread. */
+    record Command(Client client, byte[] frame) {
         int weight() {
             return frame.length + COMMAND_OVERHEAD;
         }
     }
 
     /** A command's reply, or {@code null} when the handler failed; crosses back from main-thread. */
-    record Reply(Connection connection, int weight, byte[] reply) {
+    record Reply(Client client, int weight, byte[] reply) {
+    }
+
+    /** Each connection's processor: the one piece of state this model keeps per connection. */
+    private FrameProcessor processorFor(Connection connection) {
+        return new Client(connection);
     }
 
     // tag::parsed[]
-    /** Each connection's processor, io-thread-N: queue the command for the main thread, never run it here. */
-    private FrameProcessor processorFor(Connection connection) {
-        return frame -> {
-            Command command = new Command(connection, frame);
+    /** One connection as this I/O thread sees it (Redis's {@code client}); everything here is io-thread-N only. */
+    final class Client implements FrameProcessor {
+        private final Connection connection;
+        private boolean failed; // a command of it failed on the main thread: its later replies are dropped
+
+        private Client(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** io-thread-N, each parsed command in order: queue it for the main thread, never run it here. */
+        @Override
+        public void process(byte[] frame) {
+            Command command = new Command(this, frame);
             connection.owe(command.weight()); // <1>
             parsed.add(command);              // <2>
-        };
+        }
     }
 
     /** io-thread-N, once per turn before the loop sleeps: the turn's commands go over as one batch. */
@@ -104,11 +118,15 @@ final class IoThread {
     /** io-thread-N: each reply goes to its connection in order; the loop writes them before it sleeps. */
     private void deliver(List<Reply> batch) {
         for (Reply r : batch) {
-            r.connection().settled(r.weight()); // <2>
+            Client client = r.client();
+            client.connection.settled(r.weight()); // <2>
             if (r.reply() == null) {
-                r.connection().close(); // the handler failed: a reply cannot be skipped, so the connection ends
-            } else {
-                r.connection().send(r.reply()); // a no-op if the connection closed meanwhile
+                // The handler failed: a reply cannot be skipped (the client pairs replies with
+                // requests by order), so the connection ends, after the replies owed before this one.
+                client.failed = true;
+                client.connection.drain(); // <3>
+            } else if (!client.failed) {
+                client.connection.send(r.reply()); // a no-op if the connection closed meanwhile
             }
         }
     }

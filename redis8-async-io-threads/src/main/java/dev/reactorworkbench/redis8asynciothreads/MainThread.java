@@ -127,10 +127,10 @@ public final class MainThread implements RunningServer {
             try {
                 reply = handler.handle(command.frame()); // <2>
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "handler failed; closing the connection", e);
+                LOG.log(System.Logger.Level.WARNING, "handler failed; its connection closes once the replies before it are written", e);
                 reply = null;
             }
-            from.addReply(new IoThread.Reply(command.connection(), command.weight(), reply));
+            from.addReply(new IoThread.Reply(command.client(), command.weight(), reply));
         }
     }
 
