@@ -132,7 +132,7 @@ final class IoThread {
     }
     // end::replies[]
 
-    /** main-thread: true when replies wait to go back (only then is this thread listed as owed). */
+    /** main-thread: true while no reply waits to go back; the first one lists this thread as owed replies. */
     boolean owesNothing() {
         return replies.isEmpty();
     }
