@@ -1,6 +1,5 @@
 package dev.reactorworkbench.conformancekit;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 import java.io.IOException;

@@ -3,7 +3,6 @@ package dev.reactorworkbench.conformancekit;
 import static dev.reactorworkbench.conformancekit.Await.awaitValue;
 import static dev.reactorworkbench.conformancekit.Payloads.assertSameBytes;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.server.EchoHandler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 

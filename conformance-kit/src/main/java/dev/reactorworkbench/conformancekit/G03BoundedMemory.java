@@ -4,7 +4,6 @@ import static dev.reactorworkbench.conformancekit.Await.awaitValue;
 import static dev.reactorworkbench.conformancekit.Payloads.assertSameBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;

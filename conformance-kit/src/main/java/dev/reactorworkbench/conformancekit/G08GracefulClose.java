@@ -5,7 +5,6 @@ import static dev.reactorworkbench.conformancekit.Payloads.assertSameBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.EchoHandler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;

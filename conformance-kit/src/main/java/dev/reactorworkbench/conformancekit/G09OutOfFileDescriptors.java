@@ -2,7 +2,6 @@ package dev.reactorworkbench.conformancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 

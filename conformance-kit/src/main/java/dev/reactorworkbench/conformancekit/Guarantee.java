@@ -1,6 +1,5 @@
 package dev.reactorworkbench.conformancekit;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;

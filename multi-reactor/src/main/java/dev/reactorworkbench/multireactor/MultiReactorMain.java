@@ -1,6 +1,6 @@
 package dev.reactorworkbench.multireactor;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** {@code ./workbench serve multi-reactor}, or run this class directly. */
 public final class MultiReactorMain {

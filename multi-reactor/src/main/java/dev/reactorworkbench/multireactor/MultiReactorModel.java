@@ -1,8 +1,8 @@
 package dev.reactorworkbench.multireactor;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.multireactor;
 
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;

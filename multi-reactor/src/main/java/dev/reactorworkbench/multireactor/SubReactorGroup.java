@@ -1,11 +1,11 @@
 package dev.reactorworkbench.multireactor;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 import dev.reactorworkbench.singlethreadreactor.Acceptor;
 import dev.reactorworkbench.singlethreadreactor.Reactor;
 import dev.reactorworkbench.singlethreadreactor.SingleThreadReactorModel;

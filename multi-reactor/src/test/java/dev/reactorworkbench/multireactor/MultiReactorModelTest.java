@@ -2,10 +2,10 @@ package dev.reactorworkbench.multireactor;
 
 import dev.reactorworkbench.conformancekit.Await;
 import dev.reactorworkbench.conformancekit.LiveThreads;
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.launcher.Launcher;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;

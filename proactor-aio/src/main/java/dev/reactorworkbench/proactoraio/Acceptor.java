@@ -1,6 +1,6 @@
 package dev.reactorworkbench.proactoraio;
 
-import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
+import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;

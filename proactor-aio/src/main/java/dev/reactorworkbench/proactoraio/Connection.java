@@ -3,7 +3,7 @@ package dev.reactorworkbench.proactoraio;
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
-import dev.reactorworkbench.echoprotocol.nio.OutboundQueue;
+import dev.reactorworkbench.servercore.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.proactoraio;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** {@code proactor-aio --help}: the NIO.2 proactor on the command line. */
 public final class ProactorAioMain {

@@ -1,11 +1,11 @@
 package dev.reactorworkbench.proactoraio;
 
-import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
+import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
-import dev.reactorworkbench.echoprotocol.server.ServerLog;
+import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

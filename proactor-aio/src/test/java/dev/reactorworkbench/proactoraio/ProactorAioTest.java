@@ -1,11 +1,11 @@
 package dev.reactorworkbench.proactoraio;
 
 import dev.reactorworkbench.conformancekit.Await;
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.codec.LineCodec;
 import dev.reactorworkbench.echoprotocol.codec.RawCodec;
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import org.junit.jupiter.api.DisplayName;

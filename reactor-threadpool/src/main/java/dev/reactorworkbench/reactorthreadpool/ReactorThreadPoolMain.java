@@ -1,6 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** {@code ./workbench serve reactor-threadpool}, or run this class directly. */
 public final class ReactorThreadPoolMain {

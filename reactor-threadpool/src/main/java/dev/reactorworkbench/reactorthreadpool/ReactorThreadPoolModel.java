@@ -1,7 +1,7 @@
 package dev.reactorworkbench.reactorthreadpool;
 
-import dev.reactorworkbench.echoprotocol.loop.EventLoop;
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.servercore.loop.EventLoop;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.ModelOption;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;

@@ -1,8 +1,8 @@
 package dev.reactorworkbench.reactorthreadpool;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.EventLoop;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.EventLoop;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.time.Duration;
 import java.util.ArrayList;

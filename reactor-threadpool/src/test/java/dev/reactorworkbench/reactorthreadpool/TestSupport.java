@@ -1,6 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.conformancekit.EchoClient;
 
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.redis6iothreads;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
+import dev.reactorworkbench.servercore.loop.Connection;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.redis6iothreads;
 
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;

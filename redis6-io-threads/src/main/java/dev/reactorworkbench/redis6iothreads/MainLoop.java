@@ -1,9 +1,9 @@
 package dev.reactorworkbench.redis6iothreads;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.EventLoop;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.EventLoop;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.redis6iothreads;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** Runs the Redis 6 I/O threads model from the command line; {@code --help} lists the flags. */
 public final class Redis6IoThreadsMain {

@@ -1,7 +1,7 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import dev.reactorworkbench.singlethreadreactor.Reactor;

@@ -1,13 +1,13 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
-import dev.reactorworkbench.echoprotocol.loop.Connection;
-import dev.reactorworkbench.echoprotocol.loop.EventLoop;
-import dev.reactorworkbench.echoprotocol.loop.FrameProcessor;
-import dev.reactorworkbench.echoprotocol.nio.Listeners;
+import dev.reactorworkbench.servercore.loop.Connection;
+import dev.reactorworkbench.servercore.loop.EventLoop;
+import dev.reactorworkbench.servercore.loop.FrameProcessor;
+import dev.reactorworkbench.servercore.nio.Listeners;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
-import dev.reactorworkbench.echoprotocol.server.ServerLog;
+import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import dev.reactorworkbench.singlethreadreactor.Acceptor;
 import dev.reactorworkbench.singlethreadreactor.Reactor;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** Runs the Redis 8 asynchronous I/O threads model from the command line; {@code --help} lists the flags. */
 public final class Redis8AsyncIoThreadsMain {

@@ -1,8 +1,8 @@
 package dev.reactorworkbench.singlethreadreactor;
 
-import dev.reactorworkbench.echoprotocol.loop.EventLoop;
-import dev.reactorworkbench.echoprotocol.loop.IoHandle;
-import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
+import dev.reactorworkbench.servercore.loop.EventLoop;
+import dev.reactorworkbench.servercore.loop.IoHandle;
+import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
 import java.io.IOException;

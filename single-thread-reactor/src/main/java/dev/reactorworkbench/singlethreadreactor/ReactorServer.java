@@ -2,7 +2,7 @@ package dev.reactorworkbench.singlethreadreactor;
 
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

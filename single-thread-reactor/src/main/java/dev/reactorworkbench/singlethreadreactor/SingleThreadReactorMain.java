@@ -1,6 +1,6 @@
 package dev.reactorworkbench.singlethreadreactor;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** {@code ./workbench serve single-thread-reactor}, or run this class directly. */
 public final class SingleThreadReactorMain {

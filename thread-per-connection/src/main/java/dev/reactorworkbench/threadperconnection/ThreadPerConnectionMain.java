@@ -1,6 +1,6 @@
 package dev.reactorworkbench.threadperconnection;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 
 /** Runs the thread-per-connection model: {@code --help} lists the flags. */
 public final class ThreadPerConnectionMain {

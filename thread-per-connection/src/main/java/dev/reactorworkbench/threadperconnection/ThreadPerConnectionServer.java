@@ -1,10 +1,10 @@
 package dev.reactorworkbench.threadperconnection;
 
-import dev.reactorworkbench.echoprotocol.server.AcceptFailures;
+import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
-import dev.reactorworkbench.echoprotocol.server.Threads;
+import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reactorworkbench.conformancekit.LiveThreads;
 import dev.reactorworkbench.conformancekit.Payloads;
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
-import dev.reactorworkbench.echoprotocol.launcher.Units;
+import dev.reactorworkbench.launcher.Units;
 
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;

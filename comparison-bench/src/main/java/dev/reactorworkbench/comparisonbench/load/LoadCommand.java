@@ -1,7 +1,7 @@
 package dev.reactorworkbench.comparisonbench.load;
 
-import dev.reactorworkbench.echoprotocol.launcher.Cli;
-import dev.reactorworkbench.echoprotocol.launcher.Converters;
+import dev.reactorworkbench.launcher.Cli;
+import dev.reactorworkbench.launcher.Converters;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine;

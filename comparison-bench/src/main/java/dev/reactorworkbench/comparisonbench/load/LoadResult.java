@@ -1,6 +1,6 @@
 package dev.reactorworkbench.comparisonbench.load;
 
-import dev.reactorworkbench.echoprotocol.launcher.Units;
+import dev.reactorworkbench.launcher.Units;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.reactorworkbench.comparisonbench.redis;
 
 import dev.reactorworkbench.echoprotocol.codec.RespCodec;
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.resp.KeyspaceHandler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;

@@ -2,7 +2,7 @@ package dev.reactorworkbench.comparisonbench.reference;
 
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
-import dev.reactorworkbench.echoprotocol.server.ServerLog;
+import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.comparisonbench.reference;
 
-import dev.reactorworkbench.echoprotocol.launcher.Launcher;
+import dev.reactorworkbench.launcher.Launcher;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.reactorworkbench.comparisonbench.load;
 
-import dev.reactorworkbench.echoprotocol.launcher.Cli;
+import dev.reactorworkbench.launcher.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;

@@ -3,7 +3,7 @@ package dev.reactorworkbench.comparisonbench.reference;
 import dev.reactorworkbench.comparisonbench.load.LoadGenerator;
 import dev.reactorworkbench.comparisonbench.load.LoadResult;
 import dev.reactorworkbench.comparisonbench.load.LoadSpec;
-import dev.reactorworkbench.echoprotocol.client.EchoClient;
+import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.codec.LineCodec;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
