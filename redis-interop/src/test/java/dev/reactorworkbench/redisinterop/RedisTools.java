@@ -1,5 +1,7 @@
 package dev.reactorworkbench.redisinterop;
 
+import dev.reactorworkbench.comparisonbench.redis.RedisBinaries;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,34 +18,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The real Redis binaries: found on the PATH, run with a deadline, their output captured. */
 final class RedisTools {
 
-    static final String INSTALL = "install them with 'apt-get install redis-server redis-tools' (Debian/Ubuntu)"
-            + " or 'brew install redis' (macOS); .ci/run does it in CI";
-
     private RedisTools() {
     }
 
-    /** The binary's path, or empty when it is not on the PATH. */
+    /** The binary's path, or empty when it is not on the PATH (the workbench's own look-up). */
     static Optional<Path> find(String binary) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, binary);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return RedisBinaries.find(binary);
     }
 
     /** Skips the calling test, with one clear line, when the binary is missing. */
     static Path require(String binary) {
         Optional<Path> found = find(binary);
-        assumeTrue(found.isPresent(), binary + " is not on the PATH, so this test is skipped: " + INSTALL);
+        assumeTrue(found.isPresent(), () -> RedisBinaries.missing(binary) + "; .ci/run does it in CI. This test is skipped");
         return found.get();
     }
 
