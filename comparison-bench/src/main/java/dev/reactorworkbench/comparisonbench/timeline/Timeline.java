@@ -111,7 +111,7 @@ public final class Timeline {
     /**
      * One request followed from the read that brought it in to the write that sent its reply:
      * among the requests handled inside the window, the one whose path crosses the most threads
-     * (the first such). Its read is the last read of its connection before it was handled, its
+     * (the first such, preferring one whose read and write are inside the window too). Its read is the last read of its connection before it was handled, its
      * write the first write of its connection after; hand-offs carry its sequence number.
      */
     private List<Span> traceOneRequest() {
@@ -125,7 +125,7 @@ public final class Timeline {
         }
         long windowEnd = windowStart + spec.window().toNanos();
         List<Span> best = List.of();
-        int bestThreads = 0;
+        int bestScore = 0;
         for (Span handle : spans) {
             if (!handle.step().equals("Handle") || handle.start() < windowStart || handle.end() > windowEnd
                     || handle.connection() == 0) {
@@ -133,19 +133,21 @@ public final class Timeline {
             }
             Span read = lastAtOrBefore(reads.get(handle.connection()), handle.start());
             Span write = firstAtOrAfter(writes.get(handle.connection()), handle.end());
-            if (read == null || write == null || read.start() < windowStart || write.end() > windowEnd) {
+            if (read == null || write == null) {
                 continue;
             }
+            boolean inside = read.start() >= windowStart && write.end() <= windowEnd;
             List<Span> path = new ArrayList<>();
             path.add(read);
             path.addAll(handOffs.getOrDefault(handle.connection() + "/" + handle.request(), List.of()));
             path.add(handle);
             path.add(write);
             path.sort(Comparator.comparingLong(Span::start));
-            int distinct = (int) path.stream().map(Span::thread).distinct().count();
-            if (distinct > bestThreads) {
+            // The most threads crossed first; then a path seen whole in the window over one cut at its edges.
+            int score = 2 * (int) path.stream().map(Span::thread).distinct().count() + (inside ? 1 : 0);
+            if (score > bestScore) {
                 best = path;
-                bestThreads = distinct;
+                bestScore = score;
             }
         }
         return List.copyOf(best);
@@ -267,7 +269,7 @@ public final class Timeline {
         return spec.window().toNanos();
     }
 
-    /** The spans of the traced request, in time order; empty when no request crossed the window whole. */
+    /** The spans of the traced request, in time order (its read or write may lie outside the window); empty when none was handled in it. */
     public List<Span> traced() {
         return traced;
     }

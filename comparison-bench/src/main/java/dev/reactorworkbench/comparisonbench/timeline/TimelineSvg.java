@@ -211,8 +211,10 @@ public final class TimelineSvg {
         return esc(d.toString());
     }
 
+    /** The x of a time, kept on the plot: a traced step outside the window is drawn at its edge. */
     private static double x(Timeline t, long nanos) {
-        return LABEL + PLOT * (double) (nanos - t.windowStart()) / t.windowNanos();
+        double x = LABEL + PLOT * (double) (nanos - t.windowStart()) / t.windowNanos();
+        return Math.clamp(x, LABEL - 2, LABEL + PLOT + 2);
     }
 
     private static String text(double x, double y, String anchorOrWeight, String escaped) {
