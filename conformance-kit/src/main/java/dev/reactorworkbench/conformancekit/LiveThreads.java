@@ -1,5 +1,11 @@
 package dev.reactorworkbench.conformancekit;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat;
 
@@ -12,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -74,9 +79,26 @@ public final class LiveThreads {
         }
     }
 
-    private static final Pattern TID = Pattern.compile("\"tid\"\\s*:\\s*\"?(\\d+)\"?");
-    private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern VIRTUAL = Pattern.compile("\"virtual\"\\s*:\\s*true");
+    /** The parts of the JDK's JSON thread dump this class reads; everything else is ignored. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Dump(@JsonProperty("threadDump") Body body) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Body(@JsonProperty("threadContainers") List<Container> containers) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Container(List<DumpedThread> threads) {
+    }
+
+    /** {@code tid} is a string in the JDK's dump; {@code virtual} appears (JDK 25) only when true. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DumpedThread(long tid, String name, boolean virtual) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
     private LiveThreads() {
     }
@@ -117,60 +139,23 @@ public final class LiveThreads {
         return IGNORED.stream().anyMatch(p -> p.matcher(name).matches());
     }
 
-    /**
-     * Reads the threads out of the JSON dump: each thread object has a {@code "tid"}, then (JDK 21)
-     * its {@code "name"} or (later JDKs) a time, a {@code "virtual": true} flag and its name. Stack
-     * frames are plain strings and containers use the key {@code "container"}, so the first
-     * {@code "name"} after each {@code "tid"} is that thread's name.
-     */
+    /** Reads the threads out of the JSON dump, container by container. */
     static Map<Long, LiveThread> parse(String json) {
-        Map<Long, LiveThread> threads = new LinkedHashMap<>();
-        Matcher tid = TID.matcher(json);
-        List<Integer> starts = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        while (tid.find()) {
-            starts.add(tid.end());
-            ids.add(Long.parseLong(tid.group(1)));
+        Dump dump;
+        try {
+            dump = JSON.readValue(json, Dump.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JDK JSON thread dump: " + e.getOriginalMessage(), e);
         }
-        for (int i = 0; i < starts.size(); i++) {
-            int end = i + 1 < starts.size() ? starts.get(i + 1) : json.length();
-            String object = json.substring(starts.get(i), end);
-            // Look only before the stack: "virtual" and "name" come first in a thread object.
-            int stack = object.indexOf("\"stack\"");
-            String head = stack < 0 ? object : object.substring(0, stack);
-            Matcher name = NAME.matcher(head);
-            String threadName = name.find() ? unescape(name.group(1)) : "";
-            boolean virtual = VIRTUAL.matcher(head).find();
-            threads.put(ids.get(i), new LiveThread(ids.get(i), threadName, virtual));
+        Map<Long, LiveThread> threads = new LinkedHashMap<>();
+        if (dump.body() == null || dump.body().containers() == null) {
+            return threads;
+        }
+        for (Container container : dump.body().containers()) {
+            for (DumpedThread t : container.threads() == null ? List.<DumpedThread>of() : container.threads()) {
+                threads.put(t.tid(), new LiveThread(t.tid(), t.name() == null ? "" : t.name(), t.virtual()));
+            }
         }
         return threads;
-    }
-
-    private static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != '\\' || i + 1 == s.length()) {
-                out.append(c);
-                continue;
-            }
-            char e = s.charAt(++i);
-            switch (e) {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'u' -> {
-                    out.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-                    i += 4;
-                }
-                default -> out.append(e); // \" \\ \/
-            }
-        }
-        return out.toString();
     }
 }

@@ -28,10 +28,13 @@ public interface ServerUnderTest {
 
     /**
      * The codecs this server speaks. A scenario in another codec is skipped (JUnit reports it as
-     * aborted, with the reason), not failed. Every model speaks {@link Codec#all()}.
+     * aborted, with the reason), not failed. Every model takes whatever {@link Codec} its config
+     * names: {@link Codec#all()} and the kit's own test codec ({@link ConversationEndingCodec}).
      */
     default List<Codec> codecs() {
-        return Codec.all();
+        List<Codec> all = new java.util.ArrayList<>(Codec.all());
+        all.add(new ConversationEndingCodec(null, true));
+        return all;
     }
 
     /**

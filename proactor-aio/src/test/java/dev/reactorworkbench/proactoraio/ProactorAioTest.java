@@ -2,9 +2,6 @@ package dev.reactorworkbench.proactoraio;
 
 import dev.reactorworkbench.conformancekit.Await;
 import dev.reactorworkbench.echoprotocol.client.EchoClient;
-import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
-import dev.reactorworkbench.echoprotocol.codec.Codec;
-import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.codec.LineCodec;
 import dev.reactorworkbench.echoprotocol.codec.RawCodec;
@@ -14,11 +11,8 @@ import dev.reactorworkbench.echoprotocol.server.ServerModel;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -32,14 +26,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(60)
 @DisplayName("proactor-aio")
@@ -84,104 +76,6 @@ class ProactorAioTest {
             if (!Arrays.equals(reply, frames.apply(i))) {
                 throw new AssertionError("reply " + i + " differs from its request");
             }
-        }
-    }
-
-    /**
-     * Length-prefixed, except that the third frame ends the conversation: the decoder passes two
-     * good frames on, then throws {@link CloseConnectionException} with {@code farewell}.
-     */
-    private record ClosingAfterTwoFrames(byte[] farewell, boolean protocolError) implements Codec {
-        @Override
-        public String name() {
-            return "closing-after-two-frames";
-        }
-
-        @Override
-        public FrameDecoder newDecoder(int maxFrameLength) {
-            FrameDecoder frames = LengthPrefixedCodec.INSTANCE.newDecoder(maxFrameLength);
-            return new FrameDecoder() {
-                private int passed; // the connection's read turn only
-
-                @Override
-                public void decode(ByteBuffer in, Consumer<byte[]> out) throws CloseConnectionException {
-                    boolean[] ended = {false};
-                    frames.decode(in, frame -> {
-                        if (passed < 2) {
-                            passed++;
-                            out.accept(frame);
-                        } else {
-                            ended[0] = true; // this frame and everything after it is never answered
-                        }
-                    });
-                    if (ended[0]) {
-                        throw new CloseConnectionException("the third frame ends the conversation", farewell, protocolError);
-                    }
-                }
-
-                @Override
-                public int bufferedBytes() {
-                    return frames.bufferedBytes();
-                }
-            };
-        }
-
-        @Override
-        public ByteBuffer encode(byte[] reply) {
-            return LengthPrefixedCodec.INSTANCE.encode(reply);
-        }
-    }
-
-    @ParameterizedTest(name = "protocol error: {0}")
-    @ValueSource(booleans = {true, false})
-    @DisplayName("input that ends the conversation (CloseConnectionException): the replies owed go out first, then the farewell, then the close")
-    void closeConnectionExceptionContract(boolean protocolError) throws Exception {
-        byte[] bye = "bye".getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer farewell = LengthPrefixedCodec.INSTANCE.encode(bye); // a frame, so the client can read it as one
-        byte[] farewellBytes = new byte[farewell.remaining()];
-        farewell.get(farewellBytes);
-        ServerConfig cfg = config().codec(new ClosingAfterTwoFrames(farewellBytes, protocolError)).build();
-        try (ProactorServer server = ProactorServer.start(cfg);
-             EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE);
-             EchoClient other = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
-            // Four frames in one write: the decoder sees all of them in one read, passes two on and
-            // throws at the third, so both replies are still queued (owed) when it throws.
-            ByteArrayOutputStream frames = new ByteArrayOutputStream();
-            for (int i = 0; i < 4; i++) {
-                ByteBuffer f = LengthPrefixedCodec.INSTANCE.encode(payload(i, 100));
-                frames.write(f.array(), f.arrayOffset() + f.position(), f.remaining());
-            }
-            client.sendRaw(frames.toByteArray());
-
-            assertThat(client.receive()).as("reply to frame 0").isEqualTo(payload(0, 100));
-            assertThat(client.receive()).as("reply to frame 1").isEqualTo(payload(1, 100));
-            assertThat(client.receive()).as("the farewell, after the replies owed").isEqualTo(bye);
-            assertThatThrownBy(client::receive).as("then the server closes").isInstanceOf(EOFException.class);
-
-            Await.awaitCondition("the connection is closed and counted", Duration.ofSeconds(10),
-                    () -> server.stats().getConnectionsOpen() == 1);
-            assertThat(server.stats().getProtocolErrors()).as("protocol errors").isEqualTo(protocolError ? 1 : 0);
-            assertThat(server.stats().getMessagesOut()).as("replies (the farewell is not one)").isEqualTo(2);
-            assertThat(other.echo(new byte[]{3})).as("another connection is unaffected").containsExactly(3);
-            assertThat(server.unexpectedFailures()).isZero();
-        }
-    }
-
-    @Test
-    @DisplayName("a conversation ended without a farewell (an oversized frame after good ones) still gets the replies owed, then the close")
-    void closeWithoutFarewellStillFlushesTheRepliesOwed() throws Exception {
-        try (ProactorServer server = ProactorServer.start(config().codec(new ClosingAfterTwoFrames(null, true)).build());
-             EchoClient client = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {
-            ByteArrayOutputStream frames = new ByteArrayOutputStream();
-            for (int i = 0; i < 3; i++) {
-                ByteBuffer f = LengthPrefixedCodec.INSTANCE.encode(payload(i, 100));
-                frames.write(f.array(), f.arrayOffset() + f.position(), f.remaining());
-            }
-            client.sendRaw(frames.toByteArray());
-            assertThat(client.receive()).isEqualTo(payload(0, 100));
-            assertThat(client.receive()).isEqualTo(payload(1, 100));
-            assertThatThrownBy(client::receive).as("then EOF, nothing more").isInstanceOf(EOFException.class);
-            assertThat(server.stats().getProtocolErrors()).isEqualTo(1);
         }
     }
 

@@ -19,8 +19,8 @@ final class ModelServers {
     /** The names of every model, for parameterized tests. */
     static Stream<String> names() {
         List<ServerModel> all = ServerModel.discover();
-        if (all.size() < 8) {
-            throw new AssertionError("expected the eight models on the class path, found " + all.stream().map(ServerModel::name).toList());
+        if (all.size() < 9) {
+            throw new AssertionError("expected the nine models on the class path, found " + all.stream().map(ServerModel::name).toList());
         }
         return all.stream().map(ServerModel::name);
     }

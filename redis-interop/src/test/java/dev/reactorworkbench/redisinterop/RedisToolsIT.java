@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real {@code redis-cli} and {@code redis-benchmark} against every model started with
  * {@code --codec resp} (issue 13's "Must show"). Skipped, with one line saying how to install
- * them, where the binaries are missing. Sized so all eight models finish in a few minutes on a
+ * them, where the binaries are missing. Sized so all nine models finish in a few minutes on a
  * busy 2-core machine, except the 500,000 INCR the issue asks for.
  */
 @Timeout(300)
