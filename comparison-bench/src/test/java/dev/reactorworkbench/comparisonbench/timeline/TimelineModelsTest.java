@@ -76,6 +76,26 @@ class TimelineModelsTest {
     }
 
     @Test
+    @DisplayName("redis8-async-io-threads: every handle on main-thread; each connection read and written by one "
+            + "io-thread-N; each command handed over to main-thread and its reply handed back")
+    void redis8AsyncIoThreads() throws Exception {
+        // io-threads 3: main-thread and io-thread-1..2.
+        Timeline t = record("redis8-async-io-threads", load(3, 6, 2));
+        assertThat(t.threadsDoing("Handle")).containsExactly("main-thread");
+        assertThat(t.threadsDoing("Read")).isNotEmpty().allMatch(name -> name.startsWith("io-thread-"));
+        assertThat(t.threadsDoing("Write")).isNotEmpty().allMatch(name -> name.startsWith("io-thread-"));
+        Map<Long, Set<String>> reads = t.threadsPerConnection("Read");
+        assertThat(reads).hasSize(6);
+        reads.forEach((connection, threads) -> assertThat(threads).as("reads of " + connection).hasSize(1));
+        assertThat(t.threadsPerConnection("Write")).isEqualTo(reads);
+        long handles = t.count("main-thread", "Handle");
+        long toMain = t.threadsDoing("HandOff").stream().filter(n -> n.startsWith("io-thread-"))
+                .mapToLong(n -> t.count(n, "HandOff")).sum();
+        assertThat(toMain).as("one hand-off to main-thread per command").isEqualTo(handles);
+        assertThat(t.count("main-thread", "HandOff")).as("one hand-back per reply").isEqualTo(handles);
+    }
+
+    @Test
     @DisplayName("multi-reactor: each connection is read, handled and written by one sub-reactor only")
     void multiReactor() throws Exception {
         Timeline t = record("multi-reactor", load(2, 6, 1));
@@ -117,7 +137,9 @@ class TimelineModelsTest {
     @Test
     @DisplayName("the traced request of reactor-threadpool crosses threads, and the SVG parses as XML")
     void svgIsXml() throws Exception {
-        Timeline t = record("reactor-threadpool", load(4, 4, 1));
+        // A wide window (100 ms), so a busy machine's stall cannot leave it without a handled request.
+        Timeline t = record("reactor-threadpool", new TimelineSpec(4, 4, 1, 64, 20, Duration.ofMillis(250),
+                Duration.ofMillis(100)));
         assertThat(t.traced()).isNotEmpty();
         assertThat(t.traced().stream().map(Span::thread).distinct().count()).isGreaterThanOrEqualTo(2);
         String svg = TimelineSvg.render(t);
