@@ -5,6 +5,7 @@ import dev.reactorworkbench.comparisonbench.redis.RedisBenchmarkCommand;
 import dev.reactorworkbench.comparisonbench.reference.ReferenceServers;
 import dev.reactorworkbench.comparisonbench.report.CompareCommand;
 import dev.reactorworkbench.comparisonbench.report.ReportCommand;
+import dev.reactorworkbench.comparisonbench.timeline.TimelineCommand;
 import dev.reactorworkbench.launcher.Cli;
 import dev.reactorworkbench.launcher.Launcher;
 import dev.reactorworkbench.launcher.WorkbenchVersion;
@@ -99,6 +100,7 @@ public final class Workbench implements Callable<Integer> {
         cli.addSubcommand("compare", new CommandLine(new CompareCommand(out)));
         cli.addSubcommand("docs", new DocsCommand(docs, docsBuilder, out, err));
         cli.addSubcommand("redis-benchmark", new CommandLine(new RedisBenchmarkCommand(out, err)).setStopAtPositional(true));
+        cli.addSubcommand("timeline", new CommandLine(new TimelineCommand(out, err)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Everything after the model name belongs to the model, even what looks like a flag; a flag

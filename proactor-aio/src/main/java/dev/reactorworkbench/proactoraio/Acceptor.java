@@ -1,5 +1,6 @@
 package dev.reactorworkbench.proactoraio;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
@@ -74,6 +75,7 @@ final class Acceptor implements Runnable {
                 continue; // close() interrupts to end a pause or a wait early; the loop checks
             }
             failures.accepted(); // ends an out-of-descriptors episode, if one was on
+            Trace.accept(Trace.connectionId(channel));
             admit(channel);
         }
     }

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.proactoraio;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
@@ -88,10 +89,12 @@ final class Connection {
     private final Codec codec;
     private final Handler handler;
     private final long idleTimeoutNanos; // 0: reads without a timeout
+    private final long traceId;          // the client's port: what the trace events call this connection
 
     // Read turn only: touched by whichever thread holds the read turn, handed over via the monitor.
     private final FrameDecoder decoder;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    private long requests; // frames handled so far: the trace's sequence number of the latest request
 
     // Shared by the read and write completions, which may run at once: guarded by `this`.
     private final OutboundQueue outbound;
@@ -110,6 +113,7 @@ final class Connection {
         this.handler = config.handler();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
         this.decoder = codec.newDecoder(config.maxFrameLength());
+        this.traceId = Trace.connectionId(channel);
         this.outbound = new OutboundQueue(config.writeLowWaterMark(), config.writeHighWaterMark(), stats);
     }
 
@@ -127,9 +131,13 @@ final class Connection {
             //    to close) stops the reading: the replies owed for the frames before it still go
             //    out, then its farewell (if any), then the connection closes. Only this connection.
             stats.bytesIn(n);
+            Trace.readCompleted(traceId, n);
             readBuffer.flip();
+            Trace.Step decode = Trace.beginDecode();
+            long before = requests;
             try {
                 decoder.decode(readBuffer, this::handleFrame);
+                Trace.end(decode, traceId, requests, n, (int) (requests - before), null);
             } catch (CloseConnectionException e) {
                 if (e.protocolError()) {
                     stats.protocolError();
@@ -186,7 +194,7 @@ final class Connection {
 
     private void handleFrame(byte[] frame) {
         stats.messageIn();
-        ByteBuffer reply = codec.encode(handler.handle(frame));
+        ByteBuffer reply = codec.encode(Trace.handle(handler, frame, traceId, ++requests));
         synchronized (this) {
             if (closed) {
                 return;
@@ -209,6 +217,7 @@ final class Connection {
 
     // tag::write-completion[]
     private void onWritten(long n) {
+        Trace.writeCompleted(traceId, n);
         ByteBuffer[] next = null;
         boolean resumeReading = false;
         boolean finished;

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
@@ -100,6 +101,7 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
         connection.owe(weight(frame));
         // 2. Into the connection's own serial queue, which goes into the pool's run queue if no worker has it.
         int waiting = waitingFrames.incrementAndGet();
+        Trace.handOff(connection.traceId(), connection.requests(), 1, "worker-*");
         queue.add(frame);
         // 3. The pool's queue is full: read no more from this connection until the workers catch up.
         if (waiting >= limit) {
@@ -165,6 +167,8 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
         // Guarded by this queue's lock: the reactor adds frames, the one worker running the queue takes them.
         private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
         private boolean scheduled; // in the pool's run queue or running on a worker
+        // The worker running this queue (handed from worker to worker through the lock in next()).
+        private long handled;      // frames run so far: the sequence number the trace gives each request
 
         SerialQueue(Connection connection) {
             this.connection = connection;
@@ -203,7 +207,7 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
                 int weight = weight(frame);
                 byte[] reply;
                 try {
-                    reply = handler.handle(frame); // 1. the business logic, off the reactor thread
+                    reply = Trace.handle(handler, frame, connection.traceId(), ++handled); // 1. the business logic, off the reactor thread
                 } catch (RuntimeException e) {
                     // NOTE: a reply that cannot be computed cannot be skipped either (the client
                     // pairs replies with requests by order), so a failing handler closes its connection.
@@ -214,6 +218,7 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
                     continue;
                 }
                 // 2. Hand the reply back: a task for the reactor's next turn (one selector.wakeup() per batch of tasks).
+                Trace.handOff(connection.traceId(), handled, 1, reactor.name());
                 reactor.execute(() -> {
                     connection.settled(weight);      // 3. on the reactor thread from here on
                     connection.send(reply);          // 4. queued; written at the end of that turn

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.reactorthreadpool;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.time.Duration;
@@ -50,11 +51,13 @@ final class WorkerPool {
     private void runWorker() {
         while (!shutdown) {
             Runnable work;
+            Trace.Step wait = Trace.beginWait();
             try {
                 work = runQueue.take(); // 1. wait for a connection with frames to run
             } catch (InterruptedException e) {
                 return;                 // shutdownAndJoin(): the reactor has drained, nothing is owed
             }
+            Trace.end(wait, 0, 0, 0, 0, "park");
             work.run();                 // 2. run a batch of its frames (which hands the replies back)
         }
     }

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.redis6iothreads;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.lifecycle.Threads;
 
 import java.util.List;
@@ -54,6 +55,7 @@ final class IoThread implements Runnable {
     /** Main thread: hand this thread its filled share and wake it if it parked. */
     void hand(IoShare.Op op) {
         this.op = op;
+        Trace.handOff(0, 0, share.connections.size(), share.threadName);
         pending = share.connections.size(); // release: publishes the list and the op (step 1)
         LockSupport.unpark(thread);     // a no-op permit if it is still spinning
     }
@@ -70,6 +72,7 @@ final class IoThread implements Runnable {
             // 1. Wait for a share: spin a bounded number of times, then park until the main thread
             //    unparks us. Re-check after every wake-up: park may return spuriously.
             int spins = 0;
+            Trace.Step wait = Trace.beginWait();
             while (pending == 0) {               // acquire read (step 2)
                 if (stopping) {
                     return;
@@ -81,10 +84,13 @@ final class IoThread implements Runnable {
                     LockSupport.park(this);
                 }
             }
+            Trace.end(wait, 0, 0, 0, spins, spins < SPINS_BEFORE_PARK ? "spin" : "park");
             // 2. Read+parse or write every connection dealt to us; the handler is not called here.
+            int dealt = share.connections.size();
             try {
                 share.runAll(op);
             } finally {
+                Trace.handOff(0, 0, dealt, MainLoop.THREAD_NAME); // the share goes back to the main thread
                 // 3. Hand the connections back (release write, step 3). Always, or the main loop would spin forever.
                 pending = 0;
             }

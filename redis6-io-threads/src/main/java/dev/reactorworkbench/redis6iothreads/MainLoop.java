@@ -1,5 +1,6 @@
 package dev.reactorworkbench.redis6iothreads;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
@@ -93,7 +94,7 @@ public final class MainLoop implements RunningServer {
         return new FrameProcessor() {
             @Override
             public void process(byte[] frame) {
-                connection.send(handler.handle(frame)); // main thread, in order: no lock in the handler
+                connection.send(Trace.handle(handler, frame, connection.traceId(), connection.requests())); // main thread, in order: no lock in the handler
             }
 
             @Override
@@ -158,6 +159,7 @@ public final class MainLoop implements RunningServer {
             }
             return;
         }
+        Trace.Step fanOut = Trace.beginFanOut();
         // 1. Deal round-robin: connection i goes to share i % N; share 0 is the main thread's own.
         for (int i = 0; i < batch.size(); i++) {
             int share = i % ioThreadsTotal;
@@ -169,8 +171,10 @@ public final class MainLoop implements RunningServer {
         }
         // 3. Do the main thread's share meanwhile.
         mainShare.runAll(op);
+        Trace.end(fanOut, 0, 0, 0, batch.size(), op.name().toLowerCase());
         // 4. Spin until every I/O thread has set its count back to zero; that volatile read makes
         //    everything it did to its connections visible here.
+        Trace.Step spin = Trace.beginSpin();
         for (IoThread t : ioThreads) {
             int spins = 0;
             while (t.busy()) {
@@ -183,6 +187,7 @@ public final class MainLoop implements RunningServer {
                 }
             }
         }
+        Trace.end(spin, 0, 0, 0, ioThreads.length, op.name().toLowerCase());
     }
     // end::fan-out[]
 

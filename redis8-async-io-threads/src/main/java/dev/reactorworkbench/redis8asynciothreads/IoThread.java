@@ -1,5 +1,6 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -77,6 +78,7 @@ final class IoThread {
     final class Client implements FrameProcessor {
         private final Connection connection;
         private boolean failed; // a command of it failed on the main thread: its later replies are dropped
+        long executed;          // main-thread only: its commands run so far, the trace's request sequence
 
         private Client(Connection connection) {
             this.connection = connection;
@@ -88,7 +90,13 @@ final class IoThread {
             Command command = new Command(this, frame);
             connection.owe(command.weight()); // <1>
             parsed.add(command);              // <2>
+            Trace.handOff(connection.traceId(), connection.requests(), 1, MainThread.THREAD_NAME);
         }
+    }
+
+    /** The id the trace events give {@code client}'s connection; any thread (it is final). */
+    static long traceId(Client client) {
+        return client.connection.traceId();
     }
 
     /** io-thread-N, once per turn before the loop sleeps: the turn's commands go over as one batch. */

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
@@ -125,12 +126,13 @@ public final class MainThread implements RunningServer {
         for (IoThread.Command command : batch) {
             byte[] reply;
             try {
-                reply = handler.handle(command.frame()); // <2>
+                reply = Trace.handle(handler, command.frame(), IoThread.traceId(command.client()), ++command.client().executed); // <2>
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "handler failed; its connection closes once the replies before it are written", e);
                 reply = null;
             }
             from.addReply(new IoThread.Reply(command.client(), command.weight(), reply));
+            Trace.handOff(IoThread.traceId(command.client()), command.client().executed, 1, from.reactor().name());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.singlethreadreactor;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.IoHandle;
 import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
@@ -83,6 +84,7 @@ public final class Acceptor implements IoHandle {
                 continue;
             }
             stats.connectionOpened(); // counted here, so the limit holds across reactors
+            Trace.accept(Trace.connectionId(channel));
             handOff.accept(channel);  // <2>
         }
     }

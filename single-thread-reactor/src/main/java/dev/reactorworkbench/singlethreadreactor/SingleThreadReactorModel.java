@@ -1,5 +1,6 @@
 package dev.reactorworkbench.singlethreadreactor;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
@@ -35,7 +36,7 @@ public final class SingleThreadReactorModel implements ServerModel {
 
     /** The step this model is about: run the handler right on the reactor thread. */
     public static Function<Connection, FrameProcessor> runHere(Handler handler) {
-        return connection -> frame -> connection.send(handler.handle(frame));
+        return connection -> frame -> connection.send(Trace.handle(handler, frame, connection.traceId(), connection.requests()));
     }
 
     @Override

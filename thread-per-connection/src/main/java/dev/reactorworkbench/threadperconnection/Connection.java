@@ -1,5 +1,6 @@
 package dev.reactorworkbench.threadperconnection;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
@@ -46,6 +47,8 @@ final class Connection implements Runnable {
     private final FrameDecoder decoder;              // connection thread only
     private final int idleTimeoutMillis;
     private final List<ByteBuffer> replies = new ArrayList<>(); // connection thread only: replies owed for one read
+    private final long traceId; // the client's port: what the trace events call this connection
+    private long requests;      // connection thread only: frames handled, the trace's request sequence
     private Thread thread; // set by the acceptor before start(); read by close() after joining the acceptor
 
     Connection(Socket socket, ServerConfig config, ServerStats stats) {
@@ -54,6 +57,7 @@ final class Connection implements Runnable {
         this.codec = config.codec();
         this.handler = config.handler();
         this.decoder = config.codec().newDecoder(config.maxFrameLength());
+        this.traceId = Trace.connectionId(socket);
         long idle = config.idleTimeout().toMillis();
         // SO_TIMEOUT 0 means "block for ever", which is exactly "idle timeout disabled".
         this.idleTimeoutMillis = config.idleTimeout().isZero() ? 0 : (int) Math.max(1, Math.min(idle, Integer.MAX_VALUE));
@@ -95,19 +99,25 @@ final class Connection implements Runnable {
             //    On a virtual thread nothing blocks a kernel thread here: when the socket would block
             //    (EAGAIN) the JDK parks the virtual thread, and its epoll poller unparks it when ready.
             int n;
+            Trace.Step wait = Trace.beginWait();
             try {
                 n = in.read(buffer);
             } catch (SocketTimeoutException e) {
                 stats.idleClose(); // nothing arrived for a whole idle timeout
                 return;
             }
+            Trace.end(wait, traceId, 0, 0, 0, "blocking read");
+            Trace.readCompleted(traceId, Math.max(n, 0));
             if (n < 0) {
                 return;
             }
             stats.bytesIn(n);
             // 2. Decode every complete frame in what arrived, handle it, keep its reply.
+            Trace.Step decode = Trace.beginDecode();
+            long before = requests;
             try {
                 decoder.decode(ByteBuffer.wrap(buffer, 0, n), this::handle);
+                Trace.end(decode, traceId, requests, n, (int) (requests - before), null);
             } catch (CloseConnectionException e) {
                 // The decoder ended the conversation: count a protocol error, write the replies
                 // still owed for the frames before it, then the farewell (if any), then close.
@@ -130,7 +140,7 @@ final class Connection implements Runnable {
 
     private void handle(byte[] frame) {
         stats.messageIn();
-        replies.add(codec.encode(handler.handle(frame)));
+        replies.add(codec.encode(Trace.handle(handler, frame, traceId, ++requests)));
     }
     // end::loop[]
 
@@ -162,11 +172,13 @@ final class Connection implements Runnable {
         replies.clear();
         // The kit checks this gauge: it never exceeds one read's worth of replies per connection.
         stats.outboundPending(length);
+        Trace.Step write = Trace.beginWrite();
         try {
             out.write(batch, first.arrayOffset() + first.position(), length);
         } finally {
             stats.outboundPending(-length);
         }
+        Trace.end(write, traceId, requests, length, count, null);
         stats.bytesOut(length);
         for (int i = 0; i < count; i++) {
             stats.messageOut();

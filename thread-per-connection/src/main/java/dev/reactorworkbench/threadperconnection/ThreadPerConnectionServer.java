@@ -1,5 +1,6 @@
 package dev.reactorworkbench.threadperconnection;
 
+import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.lifecycle.AcceptFailures;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -90,6 +91,7 @@ final class ThreadPerConnectionServer implements RunningServer {
                 continue;
             }
             acceptFailures.accepted();
+            Trace.accept(Trace.connectionId(socket));
             // 2. Over the limit: close it at once and count it. Only this thread opens
             //    connections, so the open count cannot grow between this check and step 3.
             if (stats.getConnectionsOpen() >= config.maxConnections()) {

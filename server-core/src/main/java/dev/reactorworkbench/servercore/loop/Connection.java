@@ -8,6 +8,7 @@ import dev.reactorworkbench.servercore.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
+import dev.reactorworkbench.servercore.trace.Trace;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,6 +52,7 @@ public final class Connection implements IoHandle {
     private final FrameProcessor processor;
     private final Consumer<byte[]> processNow = this::process;
     private final Runnable onClose;
+    private final long traceId; // the client's port: what the trace events call this connection
 
     // Phase results: set by whichever thread read or wrote (the loop, or an I/O thread in a
     // phase), settled by the loop thread in afterRead() / afterWrite().
@@ -72,6 +74,7 @@ public final class Connection implements IoHandle {
     private boolean closed;
     private long lastActivityNanos;
     private TimerWheel.Timeout idleTimer;
+    private long requests;          // frames processed so far: the sequence number of the latest request
 
     /**
      * Registers {@code channel} for reading on {@code loop}. Loop thread.
@@ -90,6 +93,7 @@ public final class Connection implements IoHandle {
         this.highWaterMark = config.writeHighWaterMark();
         this.lowWaterMark = config.writeLowWaterMark();
         this.onClose = onClose;
+        this.traceId = Trace.connectionId(channel);
         this.lastActivityNanos = loop.now();
         this.processor = processors.apply(this); // before registering: no key without its processor
         this.key = loop.register(channel, SelectionKey.OP_READ, this);
@@ -102,6 +106,19 @@ public final class Connection implements IoHandle {
     /** The loop that owns this connection; replies computed elsewhere come back through it. */
     public EventLoop loop() {
         return loop;
+    }
+
+    /** The id the trace events give this connection (its client's port). */
+    public long traceId() {
+        return traceId;
+    }
+
+    /**
+     * The sequence number of the request being processed, from 1: the frames processed so far.
+     * Loop thread.
+     */
+    public long requests() {
+        return requests;
     }
 
     @Override
@@ -134,7 +151,9 @@ public final class Connection implements IoHandle {
             while (budget > 0 && !readPaused && !readSuspended && !inputClosed && !closed && failure == null) {
                 buffer.clear().limit(Math.min(buffer.capacity(), budget));
                 int asked = buffer.remaining();
+                Trace.Step read = Trace.beginRead();
                 int n = channel.read(buffer);
+                Trace.end(read, traceId, 0, Math.max(n, 0), 0, null);
                 if (n < 0) {
                     inputEnded = true; // <1>
                     return;
@@ -147,7 +166,10 @@ public final class Connection implements IoHandle {
                 stats.bytesIn(n);
                 buffer.flip();
                 // The decoder copies what it keeps, so the shared buffer is free again afterwards.
+                Trace.Step decode = Trace.beginDecode();
+                long framesBefore = framesDecoded();
                 decoder.decode(buffer, frames); // <2>
+                Trace.end(decode, traceId, requests, n, (int) (framesDecoded() - framesBefore), null);
                 if (n < asked) {
                     return; // a short read: the socket has nothing more right now
                 }
@@ -189,7 +211,13 @@ public final class Connection implements IoHandle {
     }
     // end::read[]
 
+    /** Frames decoded so far, processed or kept for later: for the Decode event's count. */
+    private long framesDecoded() {
+        return requests + (postponed == null ? 0 : postponed.size());
+    }
+
     private void process(byte[] frame) {
+        requests++;
         stats.messageIn();
         processor.process(frame);
     }
@@ -316,11 +344,14 @@ public final class Connection implements IoHandle {
     /** Writes as much as the socket takes. On the loop thread, or an I/O thread in a write phase. */
     public void write() {
         long before = outbound.pendingBytes();
+        int replies = outbound.queued();
+        Trace.Step write = Trace.beginWrite();
         try {
             writeBlocked = !outbound.flushTo(channel); // true: the socket buffer is full
         } catch (IOException | RuntimeException e) {
             failure = e;
         }
+        Trace.end(write, traceId, requests, before - outbound.pendingBytes(), replies, null);
         bytesMoved += before - outbound.pendingBytes();
     }
 

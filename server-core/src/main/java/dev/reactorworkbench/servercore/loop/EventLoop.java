@@ -3,6 +3,7 @@ package dev.reactorworkbench.servercore.loop;
 import dev.reactorworkbench.servercore.nio.TimerWheel;
 import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.servercore.lifecycle.Threads;
+import dev.reactorworkbench.servercore.trace.Trace;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class EventLoop implements AutoCloseable {
     private int registered;   // handles registered and not yet deregistered
     private long now = System.nanoTime();
     private long drainDeadline;
+    private Trace.Step waiting; // the wait of this turn, ended by its first dispatch (null: events off)
 
     /**
      * @param name     the thread's name, e.g. {@code reactor} or {@code sub-reactor-2}
@@ -135,6 +137,7 @@ public final class EventLoop implements AutoCloseable {
     public void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            Trace.wakeup(name);
             selector.wakeup();
         }
     }
@@ -146,11 +149,13 @@ public final class EventLoop implements AutoCloseable {
             while (!stopping || !drained()) {
                 // 1. Wait for readiness, but not past the next timer tick, and not at all if tasks wait.
                 //    Each ready key goes to its handle: accept, read+decode+process, or write.
+                waiting = Trace.beginWait();
                 if (tasks.isEmpty()) {
                     selector.select(dispatcher, selectTimeoutMillis());
                 } else {
                     selector.selectNow(dispatcher);
                 }
+                endWait();
                 now = System.nanoTime();
                 // 2. Run the tasks other threads handed in (replies, new connections, close).
                 wakeupPending.set(false);
@@ -173,6 +178,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void dispatch(SelectionKey key) {
+        endWait();
         now = System.nanoTime();
         if (!key.isValid() || !(key.attachment() instanceof IoHandle)) {
             return; // cancelled earlier in this turn
@@ -187,6 +193,12 @@ public final class EventLoop implements AutoCloseable {
         }
     }
     // end::loop[]
+
+    /** The wait ends when the first key is dispatched, or when select() returns with none. */
+    private void endWait() {
+        Trace.end(waiting, 0, 0, 0, 0, "select");
+        waiting = null;
+    }
 
     private long selectTimeoutMillis() {
         long nanos = stopping ? Math.min(drainDeadline - now, TICK_MAX_NANOS)

@@ -141,6 +141,11 @@ public final class OutboundQueue {
         }
     }
 
+    /** Replies (buffers) queued: how many the next {@link #flushTo} gathers, up to its limit. */
+    public int queued() {
+        return buffers == null ? 0 : buffers.size();
+    }
+
     public boolean isEmpty() {
         return pendingBytes == 0;
     }
