@@ -65,6 +65,22 @@ class DocsSiteTest {
         }
     }
 
+    private static final Pattern CSS_COMMENT = Pattern.compile("/\\*.*?\\*/", Pattern.DOTALL);
+    /** A stylesheet, script, font, image or frame the browser would fetch from the network. */
+    private static final Pattern REMOTE_ASSET = Pattern.compile(
+            "<(?:link|script|img|source|iframe)\\s[^>]*?(?:href|src)=\"(?:https?:)?//[^\"]+\"|@import\\s+(?:url\\()?[\"']?(?:https?:)?//|url\\([\"']?(?:https?:)?//");
+
+    @Test
+    @DisplayName("the site works offline: no page loads a stylesheet, script, font or image from the network")
+    void noRemoteAssets() throws IOException {
+        for (Path page : renderedPages()) {
+            // CSS comments do not load anything (the default stylesheet keeps its font import commented out).
+            Matcher remote = REMOTE_ASSET.matcher(CSS_COMMENT.matcher(read(page)).replaceAll(""));
+            String loaded = remote.find() ? remote.group() : null;
+            assertThat(loaded).as("%s loads something from the network", output.relativize(page)).isNull();
+        }
+    }
+
     @Test
     @DisplayName("no page shows an unresolved include directive")
     void noUnresolvedIncludes() throws IOException {
