@@ -8,14 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,18 +21,6 @@ class WorkbenchCompareIT {
 
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run workbench(String... args) {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-        int code = new Workbench(out, err, new CountDownLatch(1), false).execute(args);
-        return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-    }
 
     /**
      * A row of the report's table: server, threads, msgs/s with its interval, twin, the two
@@ -55,7 +39,7 @@ class WorkbenchCompareIT {
         Path results = dir.resolve("results");
         Path report = dir.resolve("report");
 
-        Run run = workbench("compare", "--quick", "--servers", "single-thread-reactor,netty-nio", "--no-memory",
+        WorkbenchRun run = WorkbenchRun.of("compare", "--quick", "--servers", "single-thread-reactor,netty-nio", "--no-memory",
                 "--results", results.toString(), "--out", report.toString(), "--", "-prof", "gc");
 
         assertThat(run.code()).as(run.err() + run.out()).isZero();
@@ -101,7 +85,7 @@ class WorkbenchCompareIT {
         Assumptions.assumeTrue(RedisBinaries.find("redis-server").isPresent(), RedisBinaries.missing("redis-server"));
         Path results = dir.resolve("results");
 
-        Run run = workbench("compare", "--quick", "--protocol", "resp", "--servers", "single-thread-reactor,redis,redis-io-threads",
+        WorkbenchRun run = WorkbenchRun.of("compare", "--quick", "--protocol", "resp", "--servers", "single-thread-reactor,redis,redis-io-threads",
                 "--results", results.toString(), "--out", dir.resolve("report").toString());
 
         assertThat(run.code()).as(run.err() + run.out()).isZero();

@@ -6,12 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,22 +17,10 @@ class WorkbenchCompareTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run workbench(String... args) {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-        int code = new Workbench(out, err, new CountDownLatch(1), false).execute(args);
-        return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     @DisplayName("compare refuses an unknown server by name and lists the ones there are")
     void unknownServer() {
-        Run run = workbench("compare", "--quick", "--servers", "no-such-server");
+        WorkbenchRun run = WorkbenchRun.of("compare", "--quick", "--servers", "no-such-server");
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown server 'no-such-server'").contains("netty-nio");
@@ -45,11 +29,11 @@ class WorkbenchCompareTest {
     @Test
     @DisplayName("compare checks its options before running anything, naming the flag and the form it wants")
     void badOptionsAreRefusedUpFront() {
-        Run warmup = workbench("compare", "--quick", "--warmup", "2xsoon");
-        Run forks = workbench("compare", "--quick", "--forks", "0");
-        Run cpus = workbench("compare", "--quick", "--server-cpus", "first");
-        Run jmh = workbench("compare", "--quick", "--", "-no-such-jmh-option");
-        Run protocol = workbench("compare", "--quick", "--protocol", "http");
+        WorkbenchRun warmup = WorkbenchRun.of("compare", "--quick", "--warmup", "2xsoon");
+        WorkbenchRun forks = WorkbenchRun.of("compare", "--quick", "--forks", "0");
+        WorkbenchRun cpus = WorkbenchRun.of("compare", "--quick", "--server-cpus", "first");
+        WorkbenchRun jmh = WorkbenchRun.of("compare", "--quick", "--", "-no-such-jmh-option");
+        WorkbenchRun protocol = WorkbenchRun.of("compare", "--quick", "--protocol", "http");
 
         assertThat(warmup.code()).isEqualTo(2);
         assertThat(warmup.err()).contains("--warmup must look like 5 or 5x1s");
@@ -78,7 +62,7 @@ class WorkbenchCompareTest {
     @Test
     @DisplayName("report with a missing file says so in one line")
     void reportMissingFile() {
-        Run run = workbench("report", dir.resolve("nope.json").toString());
+        WorkbenchRun run = WorkbenchRun.of("report", dir.resolve("nope.json").toString());
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("report: no such file");
