@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
                 "about 3 minutes on 2 cores.",
                 "Without --quick: 5 loads (64 x 64 B, 1,024 x 64 B, 1,024 x 4 KiB, 1,024 x 64 B x 20 us work, 1 x 64 B),",
                 "3 forks of 2 + 4 x 1 s each, netty-nio at --threads 1 beside them (the single reactor's twin), open-loop",
-                "latency at 50 % and 90 % of netty-nio's capacity (64 and 1,024 connections), and the memory scenario",
+                "latency at 50 %% and 90 %% of netty-nio's capacity (64 and 1,024 connections), and the memory scenario",
                 "(1,000 and 10,000 idle connections): about 40 minutes on 2 cores; the estimate is printed first.",
                 "A full run refuses to start on a busy machine (1-minute load average above 0.25 per core); --force runs",
                 "anyway and the results say so."},
