@@ -44,7 +44,7 @@ import java.util.concurrent.CountDownLatch;
                 "Examples:",
                 "  ./workbench compare --quick          every model vs Netty, each in its own process, a few seconds each; prints",
                 "                                       msgs/s and the cost per message, writes the report (about 3 minutes)",
-                "  ./workbench compare                  the full run: 5 loads x 3 forks, open-loop latency, memory (about 40",
+                "  ./workbench compare                  the full run: 5 loads x 3 forks, open-loop latency, memory (about 55",
                 "                                       minutes on 2 cores; refuses a busy machine unless --force)",
                 "  ./workbench report target/results/results.json --memory target/results/memory.json",
                 "  ./workbench models                   the models, then the Netty reference servers",

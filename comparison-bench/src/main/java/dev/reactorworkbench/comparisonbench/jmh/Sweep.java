@@ -50,9 +50,10 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
 
     /**
      * Seconds a trial takes beyond its iterations: the JMH fork's and the server's JVM start, the
-     * connections, the graceful close (Netty's takes about a second). Measured on the 2-core machine.
+     * connections, the graceful close (Netty's takes about a second). Measured on the 2-core machine:
+     * the committed run of 2026-12-01 spent 2.0 s per trial beyond its 6 s of iterations.
      */
-    static final double TRIAL_OVERHEAD_SECONDS = 3.5;
+    static final double TRIAL_OVERHEAD_SECONDS = 2.5;
 
     public Sweep {
         servers = List.copyOf(servers);
@@ -65,14 +66,16 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
     }
 
     /**
-     * The full run: {@link Shape#FULL}, 3 forks of 2 x 1 s warm-up and 4 x 1 s measured, with the
-     * twin rows. 3 forks give an interval across fresh JVMs (12 iterations per point); 1 s
-     * iterations hold thousands of replies even at one connection; 4 rather than 5 measured
-     * iterations keep the whole run (12 servers here, open loop and memory included) near 40
-     * minutes on 2 cores.
+     * The full run: {@link Shape#FULL}, 3 forks of 2 x 1 s warm-up and 6 x 1.5 s measured, with the
+     * twin rows. 3 forks give an interval across fresh JVMs (18 iterations per point). Why these
+     * lengths: in the run of 2026-12-01 (3 forks of 4 x 1 s) the median interval was 15.4 % of
+     * the score, and the iterations of one fork varied more (median standard deviation 8.0 %) than
+     * the forks' means did (5.4 %); longer and more iterations shrink the first and narrow
+     * Student's t, for a predicted median of about 8 %, while the whole run (13 servers, open loop
+     * and memory included) stays under 60 minutes on 2 cores (about 53 predicted).
      */
     public static Sweep full(List<String> servers) {
-        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 4, 1, "full", Pinning.NONE, List.of(), "echo");
+        return new Sweep(servers, Shape.FULL, true, 3, 2, 1, 6, 1.5, "full", Pinning.NONE, List.of(), "echo");
     }
 
     /** {@code compare --quick}: one shape (64 x 64 B x 0), one fork of 1 x 1 s warm-up and 2 x 1 s measured. */

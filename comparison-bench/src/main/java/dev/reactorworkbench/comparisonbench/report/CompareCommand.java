@@ -55,9 +55,9 @@ import java.util.regex.Pattern;
                 "--quick: one load (64 connections, 64 B, no work), 1 fork of 1 + 2 x 1 s per server, a short open-loop run:",
                 "about 3 minutes on 2 cores.",
                 "Without --quick: 5 loads (64 x 64 B, 1,024 x 64 B, 1,024 x 4 KiB, 1,024 x 64 B x 20 us work, 1 x 64 B),",
-                "3 forks of 2 + 4 x 1 s each, netty-nio at --threads 1 beside them (the single reactor's twin), open-loop",
+                "3 forks of 2 x 1 s + 6 x 1.5 s each, netty-nio at --threads 1 beside them (the single reactor's twin), open-loop",
                 "latency at 50 %% and 90 %% of netty-nio's capacity (64 and 1,024 connections), and the memory scenario",
-                "(1,000 and 10,000 idle connections): about 40 minutes on 2 cores; the estimate is printed first.",
+                "(1,000 and 10,000 idle connections): about 55 minutes on 2 cores; the estimate is printed first.",
                 "A full run refuses to start on a busy machine (1-minute load average above 0.25 per core); --force runs",
                 "anyway and the results say so."},
         footer = {"", "Examples:", "  ./workbench compare --quick", "  ./workbench compare",
@@ -104,7 +104,7 @@ public final class CompareCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--measure", paramLabel = "<n>[x<time>]", description = "Measured iterations per fork, e.g. 5 or 5x1s "
-            + "(default: 4x1s, --quick 2x1s).")
+            + "(default: 6x1500ms, --quick 2x1s).")
     String measure;
 
     @Option(names = "--server-cpus", paramLabel = "<list>", description = "Pin the server processes to these CPUs "

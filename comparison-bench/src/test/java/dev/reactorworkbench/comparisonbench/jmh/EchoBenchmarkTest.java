@@ -76,12 +76,12 @@ class EchoBenchmarkTest {
             assertThat(full.benchmarks()).isEqualTo(15);
         }
         assertThat(full.trials()).isEqualTo(full.benchmarks() * full.forks());
-        assertThat(full.estimatedSeconds()).isEqualTo(full.trials() * (Sweep.TRIAL_OVERHEAD_SECONDS + 2 + 4));
+        assertThat(full.estimatedSeconds()).isEqualTo(full.trials() * (Sweep.TRIAL_OVERHEAD_SECONDS + 2 + 6 * 1.5));
         // No netty-nio among the servers: no twin row.
         assertThat(Sweep.quick(List.of("single-thread-reactor")).points()).hasSize(1);
         Map<String, Object> settings = full.describe();
         assertThat(settings).containsEntry("forks", 3).containsEntry("warmup", "2 x 1 s")
-                .containsEntry("measurement", "4 x 1 s").containsEntry("mode", "full");
+                .containsEntry("measurement", "6 x 1.5 s").containsEntry("mode", "full");
         assertThat(Sweep.quick(List.of("netty-nio")).describe()).containsEntry("mode", "quick").containsEntry("forks", 1);
         assertThat((String) settings.get("threadSplit")).contains("process of its own").contains("pinning: none");
     }
