@@ -166,8 +166,12 @@ class DocsSiteTest {
         if (!Pattern.compile("include::\\{src-root}/" + Pattern.quote(module) + "/src/main/java/[^\\[]+\\[[^\\]]*tag=").matcher(text).find()) {
             problems.add(module + ": chapter " + chapter + " quotes no tagged region of " + module + "/src/main/java");
         }
-        if (!Pattern.compile("<img\\s[^>]*src=\"" + CHARTS + "/[^\"/]+\\.svg\"").matcher(html).find()) {
-            problems.add(module + ": chapter " + chapter + " embeds no benchmark chart from " + CHARTS);
+        // A chart of the committed run with this model drawn in front (the report writes
+        // charts/highlight/MODEL/*.svg for every model).
+        if (!Pattern.compile("<img\\s[^>]*src=\"" + CHARTS + "/highlight/" + Pattern.quote(module) + "/[^\"/]+\\.svg\"")
+                .matcher(html).find()) {
+            problems.add(module + ": chapter " + chapter + " embeds no benchmark chart with " + module + " highlighted ("
+                    + CHARTS + "/highlight/" + module + "/)");
         }
         return problems;
     }
@@ -225,6 +229,78 @@ class DocsSiteTest {
                     .sorted().toList();
         }
         assertThat(unshown).as("committed charts no page embeds").isEmpty();
+    }
+
+    /**
+     * What a measured figure looks like in prose: a rate, a ratio, a percentile's value, a cost per
+     * message, memory per connection, the run's noise. The docs quote such figures only through the
+     * attributes of the committed runs' facts.adoc ({results-...}), which CommittedResultsTest in
+     * comparison-bench regenerates from the results files: a figure typed by hand could be from no run.
+     */
+    private static final List<Pattern> MEASURED = List.of(
+            Pattern.compile("\\d[\\d,.]*\\s*k?\\s*(?:msgs/s|messages/s|messages per second|messages a second)"),
+            Pattern.compile("\\b\\d+\\.\\d+\\s?x\\b"),
+            Pattern.compile("\\bp(?:50|90|99|99\\.9|99\\.99)\\b[^.;]{0,30}?\\b\\d+(?:\\.\\d+)?\\s*(?:ms|µs|us|s)\\b"),
+            Pattern.compile("\\d[\\d,.]*\\s*(?:µs|us|microseconds)\\s+(?:of CPU\\s+)?per message"),
+            Pattern.compile("\\d[\\d,.]*\\s*(?:B|bytes|KiB)\\s+of\\s+(?:heap|RSS)"),
+            Pattern.compile("\\d[\\d,.]*\\s+(?:reads?|writes?|context switch(?:es)?|system calls?) (?:per|a) (?:message|command)"));
+
+    @Test
+    @DisplayName("no page types a measured figure by hand: rates, ratios, percentiles and costs are quoted from the committed results")
+    void measuredFiguresComeFromTheResults() throws IOException {
+        List<String> typed = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path adoc : files.filter(p -> p.toString().endsWith(".adoc")).sorted().toList()) {
+                for (Map.Entry<Integer, String> paragraph : proseParagraphs(Files.readAllLines(adoc, StandardCharsets.UTF_8)).entrySet()) {
+                    String prose = paragraph.getValue().replaceAll("\\{[a-z0-9_-]+}", "FIGURE");
+                    for (Pattern p : MEASURED) {
+                        Matcher m = p.matcher(prose);
+                        if (m.find()) {
+                            typed.add(source.relativize(adoc) + ":" + paragraph.getKey() + ": '" + m.group() + "'");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(typed).as("figures typed by hand (quote {results-...} attributes from docs/results/facts.adoc instead)")
+                .isEmpty();
+    }
+
+    /**
+     * The prose of a page, paragraph by paragraph (lines joined, so a figure broken across two
+     * lines is still seen), keyed by the paragraph's first line. Listings (----) and literal blocks
+     * (....) show commands and their output, not claims, and comments are not shown: both are skipped.
+     */
+    static Map<Integer, String> proseParagraphs(List<String> lines) {
+        Map<Integer, String> paragraphs = new TreeMap<>();
+        String delimiter = null;
+        StringBuilder current = new StringBuilder();
+        int start = 0;
+        for (int i = 0; i <= lines.size(); i++) {
+            String line = i < lines.size() ? lines.get(i) : "";
+            boolean fence = line.matches("^(-{4,}|\\.{4,})\\s*$");
+            if (delimiter != null) {
+                if (fence && line.trim().equals(delimiter)) {
+                    delimiter = null;
+                }
+                continue;
+            }
+            if (fence || line.isBlank() || line.startsWith("//")) {
+                if (!current.isEmpty()) {
+                    paragraphs.put(start, current.toString());
+                    current.setLength(0);
+                }
+                if (fence) {
+                    delimiter = line.trim();
+                }
+                continue;
+            }
+            if (current.isEmpty()) {
+                start = i + 1;
+            }
+            current.append(current.isEmpty() ? "" : " ").append(line.trim());
+        }
+        return paragraphs;
     }
 
     private static List<Path> pageSources() throws IOException {

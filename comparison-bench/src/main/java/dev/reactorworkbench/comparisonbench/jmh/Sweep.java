@@ -1,6 +1,7 @@
 package dev.reactorworkbench.comparisonbench.jmh;
 
 import dev.reactorworkbench.comparisonbench.process.Pinning;
+import dev.reactorworkbench.comparisonbench.redis.RealRedis;
 import dev.reactorworkbench.comparisonbench.report.ReportJson;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -123,7 +124,11 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
         List<Point> points = new ArrayList<>();
         int cores = EchoBenchmark.serverThreads();
         for (Shape shape : shapes) {
-            points.add(new Point(servers, shape, cores));
+            // Real Redis has no handler to give work to: its rows run at the work-0 shapes only.
+            List<String> here = shape.work() == 0 ? servers : servers.stream().filter(s -> !RealRedis.isRow(s)).toList();
+            if (!here.isEmpty()) {
+                points.add(new Point(here, shape, cores));
+            }
             if (twins && cores != 1 && servers.contains(Servers.BASELINE)) {
                 points.add(new Point(List.of(Servers.BASELINE), shape, 1));
             }

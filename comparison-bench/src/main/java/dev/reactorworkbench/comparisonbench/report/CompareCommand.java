@@ -125,8 +125,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", paramLabel = "<echo|resp>", description = "echo: length-prefixed echo (default). resp: "
             + "Redis commands (a SET/GET mix, every reply checked), every model with --codec resp, and real redis-server "
-            + "as the rows redis and redis-io-threads (--io-threads = the models' thread count) when it is installed; "
-            + "no Netty rows, open loop or memory scenario.")
+            + "as the rows redis and redis-io-threads (--io-threads = the models' thread count) when it is installed, at the "
+            + "loads with --work 0 only (Redis has no handler work); no Netty rows, open loop or memory scenario.")
     String protocol = "echo";
 
     @Option(names = "--baseline", paramLabel = "OLD.json", description = "An earlier run's results.json: the report adds "
@@ -338,15 +338,11 @@ public final class CompareCommand implements Callable<Integer> {
         boolean resp = LoadProtocol.named(protocol) == LoadProtocol.RESP;
         Sweep sweep = quick ? Sweep.quick(names) : Sweep.full(names);
         if (resp) {
-            // Real Redis burns no handler work: the RESP comparison runs the loads with work 0.
+            // The default RESP loads have work 0: real Redis burns no handler work (Sweep runs its rows at
+            // work-0 loads only).
             sweep = sweep.withProtocol("resp");
             if (!quick && connections == null && payloads == null && works == null) {
                 sweep = sweep.withShapes(Shape.grid(List.of(64, 1024), List.of(64), List.of(0)));
-            }
-            if (works != null && works.stream().anyMatch(w -> w != 0)
-                    && sweep.servers().stream().anyMatch(RealRedis::isRow)) {
-                throw new IllegalArgumentException("--protocol resp with --work other than 0: real Redis has no handler "
-                        + "work; leave out the rows redis and redis-io-threads with --servers");
             }
         }
         if (connections != null || payloads != null || works != null) {

@@ -79,8 +79,12 @@ public record Figure(double value, double low, double high) {
 
         Format RATE = v -> String.format(Locale.ROOT, "%,.0f", v);
         Format RATIO = v -> String.format(Locale.ROOT, "%.2fx", v);
-        /** Costs per message: three significant digits, whatever their size (0.0213 reads, 41.2 us). */
-        Format COST = Figure::significant;
+        /**
+         * Costs per message: three significant digits, whatever their size (0.0213 reads, 41.2 us).
+         * A count per message cannot be negative, and below 0.0005 it is none to the precision
+         * shown: both print as 0 (an interval's low end can dip below zero by noise).
+         */
+        Format COST = v -> v < 0.0005 ? "0" : significant(v);
     }
 
     static String significant(double v) {

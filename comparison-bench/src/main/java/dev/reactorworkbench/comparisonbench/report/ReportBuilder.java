@@ -80,7 +80,7 @@ public final class ReportBuilder {
         this.everyLabel = List.copyOf(all);
     }
 
-    /** Writes the report into {@code dir} and returns the files written: index.html, report.md, then the charts. */
+    /** Writes the report into {@code dir} and returns the files written: index.html, report.md, the charts, facts.adoc. */
     public List<Path> write(Path dir) throws IOException {
         Path charts = dir.resolve("charts");
         Files.createDirectories(charts);
@@ -103,7 +103,16 @@ public final class ReportBuilder {
         String markdown = markdown(all.keySet().stream().map(k -> "charts/" + k + ".svg").toList());
         Files.writeString(md, markdown);
         Files.writeString(index, html(markdown));
+        // The figures as AsciiDoc attributes, for the docs to quote by name (see DocsFacts).
+        Path facts = dir.resolve("facts.adoc");
+        Files.writeString(facts, facts(DocsFacts.prefixFor(dir.toAbsolutePath().normalize().getFileName().toString())).asciidoc());
+        written.add(facts);
         return written;
+    }
+
+    /** This report's figures as AsciiDoc attributes named {@code prefix-...}. */
+    public DocsFacts facts(String prefix) {
+        return new DocsFacts(prefix, results, latency, memory);
     }
 
     // --- charts ------------------------------------------------------------------------------------

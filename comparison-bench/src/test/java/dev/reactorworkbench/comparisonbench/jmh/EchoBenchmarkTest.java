@@ -87,6 +87,23 @@ class EchoBenchmarkTest {
     }
 
     @Test
+    @DisplayName("with RESP, real Redis runs at the work-0 loads only (it has no handler to give work to); the models at every load")
+    void realRedisRowsOnlyAtWorkZero() {
+        Sweep resp = Sweep.full(List.of("redis6-io-threads", "redis")).withProtocol("resp")
+                .withShapes(Shape.grid(List.of(64, 1024), List.of(64), List.of(0, 20)));
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertThat(resp.points()).containsExactly(
+                new Sweep.Point(List.of("redis6-io-threads", "redis"), new Shape(64, 64, 0), cores),
+                new Sweep.Point(List.of("redis6-io-threads"), new Shape(64, 64, 20), cores),
+                new Sweep.Point(List.of("redis6-io-threads", "redis"), new Shape(1024, 64, 0), cores),
+                new Sweep.Point(List.of("redis6-io-threads"), new Shape(1024, 64, 20), cores));
+        assertThat(resp.benchmarks()).isEqualTo(6);
+        // Real Redis alone at a load with work: nothing to run there.
+        assertThat(Sweep.full(List.of("redis")).withShapes(List.of(new Shape(64, 64, 20))).points()).isEmpty();
+    }
+
+    @Test
     @DisplayName("--connections/--payload/--work make every combination; a bad shape or bad JMH arguments say what is wrong")
     void shapesAndJmhArgs() {
         assertThat(Shape.grid(List.of(1, 64), List.of(64), List.of(0, 20))).containsExactly(new Shape(1, 64, 0),

@@ -1,0 +1,193 @@
+package dev.reactorworkbench.comparisonbench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run's figures as AsciiDoc attributes ({@code facts.adoc} beside the report), so the docs quote
+ * a number by name instead of typing it: {@code {results-single-thread-reactor-c64-p64-w0-msgs}}
+ * renders as {@code 106,273 [98,512–114,034] msgs/s}. The file is written from the results files
+ * by {@code compare} and {@code report}, never by hand, and a test regenerates it from the
+ * committed results and compares, so every number the prose quotes through it is in the results.
+ *
+ * <p>Names: {@code PREFIX-ROW-SHAPE-WHAT}, where PREFIX is the results directory's name
+ * ({@code results} for {@code docs/results}), ROW the server (a twin row at another thread count
+ * gets {@code -tN}: {@code netty-nio-t1}), SHAPE the chart key ({@code c64-p64-w0}) and WHAT one of
+ * {@code msgs}, {@code vs-twin}, {@code vs-netty}, {@code cpu}, {@code reads}, {@code writes},
+ * {@code cs}, {@code client-cpu}, {@code p50}, {@code p99}. Open-loop runs:
+ * {@code PREFIX-open-ROW-SHAPE-loadNN-p50|p99|p999|p9999|achieved} and
+ * {@code PREFIX-open-SHAPE-loadNN-offered}. Memory: {@code PREFIX-memory-ROW-cN-heap|rss|threads}
+ * (threads: the platform threads the server ran while holding the connections). The
+ * run: {@code PREFIX-noise}, {@code PREFIX-cpu-noise}, {@code PREFIX-forks}, {@code PREFIX-date},
+ * {@code PREFIX-load-start}, {@code PREFIX-load-during}, {@code PREFIX-warmup},
+ * {@code PREFIX-measurement}, {@code PREFIX-machine}.
+ */
+public final class DocsFacts {
+
+    private static final Map<String, String> COST_NAMES = costNames();
+
+    private final String prefix;
+    private final BenchResults results;
+    private final LatencyResults latency;   // null without open-loop runs
+    private final MemoryResults memory;     // null without the memory scenario
+
+    public DocsFacts(String prefix, BenchResults results, LatencyResults latency, MemoryResults memory) {
+        if (!prefix.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("the attributes' prefix must be lower-case letters, digits and '-', was '"
+                    + prefix + "'");
+        }
+        this.prefix = prefix;
+        this.results = results;
+        this.latency = latency;
+        this.memory = memory;
+    }
+
+    /** The prefix for a report written to {@code dirName}: the name, made an attribute name. */
+    public static String prefixFor(String dirName) {
+        String p = dirName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return p.isEmpty() ? "results" : p;
+    }
+
+    /** Every attribute by name (without the colons), in the order of the file. */
+    public Map<String, String> attributes() {
+        Map<String, String> a = new LinkedHashMap<>();
+        run(a);
+        for (BenchResults.Shape shape : results.shapes()) {
+            for (BenchResults.Row r : results.rowsOf(shape)) {
+                String key = prefix + "-" + rowKey(results.label(r)) + "-" + shape.fileKey();
+                a.put(key + "-msgs", r.msgsPerSec().format(Figure.Format.RATE) + " msgs/s");
+                if (results.twinFor(r).isPresent()) {
+                    a.put(key + "-vs-twin", ratio(results.ratioToTwin(r)));
+                }
+                if (results.baselineFor(r).isPresent() && !results.baselineFor(r).get().equals(r)) {
+                    a.put(key + "-vs-netty", ratio(results.ratioToBaseline(r)));
+                }
+                COST_NAMES.forEach((metric, what) -> {
+                    Figure f = r.metric(metric);
+                    if (f.present()) {
+                        a.put(key + "-" + what, f.format(Figure.Format.COST) + (metric.contains("cpu") ? " µs" : ""));
+                    }
+                });
+                for (String p : List.of("p50", "p99")) {
+                    Figure f = r.metric(p);
+                    if (f.present()) {
+                        a.put(key + "-" + p, ReportBuilder.micros(f.value()));
+                    }
+                }
+            }
+        }
+        if (latency != null) {
+            openLoop(a);
+        }
+        if (memory != null) {
+            for (MemoryResults.Row m : memory.rows()) {
+                String key = prefix + "-memory-" + rowKey(m.server()) + "-c" + m.connections();
+                a.put(key + "-heap", ReportBuilder.bytes(m.heapPerConnectionBytes()));
+                a.put(key + "-rss", ReportBuilder.bytes(m.rssPerConnectionBytes()));
+                a.put(key + "-threads", String.format(Locale.ROOT, "%,d", m.threadsAfter()));
+            }
+        }
+        return a;
+    }
+
+    /** The file: a header that says where it comes from, then one {@code :name: value} line per attribute. */
+    public String asciidoc() {
+        StringBuilder b = new StringBuilder();
+        b.append("// Generated by ./workbench compare (or ./workbench report) from results.json, latency.json and\n")
+                .append("// memory.json in this directory. Do not edit: the docs quote these attributes, and a test\n")
+                .append("// regenerates this file from the results and fails if it differs.\n");
+        attributes().forEach((k, v) -> b.append(':').append(k).append(": ").append(escape(v)).append('\n'));
+        return b.toString();
+    }
+
+    private void run(Map<String, String> a) {
+        Map<String, Object> machine = results.machine();
+        double noise = results.medianRelativeHalfWidth(BenchResults.Row::msgsPerSec);
+        double cpuNoise = results.medianRelativeHalfWidth(r -> r.metric("server.cpu.us/msg"));
+        if (!Double.isNaN(noise)) {
+            a.put(prefix + "-noise", String.format(Locale.ROOT, "%.1f %%", noise * 100));
+        }
+        if (!Double.isNaN(cpuNoise)) {
+            a.put(prefix + "-cpu-noise", String.format(Locale.ROOT, "%.1f %%", cpuNoise * 100));
+        }
+        int minForks = results.rows().stream().mapToInt(BenchResults.Row::forks).min().orElse(0);
+        a.put(prefix + "-forks", String.valueOf(minForks));
+        a.put(prefix + "-rows", String.valueOf(results.rows().size()));
+        a.put(prefix + "-threads", String.valueOf(results.mainThreads()));
+        put(a, "date", machine.get("date") == null ? null : String.valueOf(machine.get("date")).replace('T', ' ').replace("Z", " UTC"));
+        if (machine.get("loadGate") instanceof Map<?, ?> gate) {
+            put(a, "load-start", gate.get("loadAtStart"));
+        }
+        put(a, "load-during", machine.get("loadAverageDuringBenchmark"));
+        put(a, "warmup", results.settings().get("warmup"));
+        put(a, "measurement", results.settings().get("measurement"));
+        put(a, "machine", describeMachine(machine));
+    }
+
+    private void openLoop(Map<String, String> a) {
+        for (LatencyResults.Run run : latency.runs()) {
+            String shapeLoad = run.shape().fileKey() + "-load" + run.loadPercent();
+            a.putIfAbsent(prefix + "-open-" + shapeLoad + "-offered", Figure.Format.RATE.apply(run.offeredPerSec()) + " msgs/s");
+            String key = prefix + "-open-" + rowKey(run.server()) + "-" + shapeLoad;
+            LatencyResults.Distribution d = new LatencyResults.Distribution(run);
+            List<String> names = List.of("p50", "p99", "p999", "p9999");
+            for (int i = 0; i < names.size(); i++) {
+                Figure f = d.at(LatencyResults.TABLE_PERCENTILES.get(i));
+                if (f.present()) {
+                    a.put(key + "-" + names.get(i), ReportBuilder.micros(f.value() * 1000));
+                }
+            }
+            a.put(key + "-achieved", Figure.Format.RATE.apply(run.achievedPerSec()) + " msgs/s");
+        }
+    }
+
+    private void put(Map<String, String> a, String name, Object value) {
+        if (value != null) {
+            a.put(prefix + "-" + name, ReportBuilder.display(value));
+        }
+    }
+
+    private static String describeMachine(Map<String, Object> machine) {
+        List<String> parts = new ArrayList<>();
+        if (machine.get("cores") != null) {
+            parts.add(ReportBuilder.display(machine.get("cores")) + " cores");
+        }
+        for (String k : List.of("cpu", "os", "jdk")) {
+            if (machine.get(k) != null) {
+                parts.add(ReportBuilder.display(machine.get(k)));
+            }
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    /** A row label as part of a name: {@code netty-nio (1 thread)} -> {@code netty-nio-t1}, {@code netty-io_uring} kept. */
+    static String rowKey(String label) {
+        return label.replaceAll(" \\((\\d+) threads?\\)", "-t$1").replaceAll("[^A-Za-z0-9_-]", "-");
+    }
+
+    /** A ratio as the prose quotes it: {@code 1.32x [1.20x–1.45x], apart} or {@code ..., within noise}. */
+    private static String ratio(Figure ratio) {
+        if (!ratio.present()) {
+            return "–";
+        }
+        return ratio.format(Figure.Format.RATIO) + (ratio.hasInterval() ? ratio.excludesOne() ? ", apart" : ", within noise" : "");
+    }
+
+    /** Attribute values are one line; a backslash or a trailing '+' would change how AsciiDoc reads them. */
+    private static String escape(String v) {
+        return v.replace('\n', ' ').replace("\\", "\\\\");
+    }
+
+    private static Map<String, String> costNames() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("server.cpu.us/msg", "cpu");
+        m.put("server.reads/msg", "reads");
+        m.put("server.writes/msg", "writes");
+        m.put("server.cs/msg", "cs");
+        m.put("client.cpu.us/msg", "client-cpu");
+        return m;
+    }
+}
