@@ -90,6 +90,7 @@ public final class Acceptor implements IoHandle {
     }
     // end::accept[]
 
+    // tag::pause[]
     /**
      * Stops accepting for {@code pause}, then tries again. NOTE: the loop's timers fire on its
      * tick (at most 100 ms), so the shortest pauses are rounded up to it: fewer retries, never more.
@@ -102,6 +103,7 @@ public final class Acceptor implements IoHandle {
             }
         });
     }
+    // end::pause[]
 
     /** Shutdown: stop accepting; closing the listener frees the port at once. */
     @Override

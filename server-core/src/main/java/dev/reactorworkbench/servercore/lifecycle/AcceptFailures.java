@@ -48,6 +48,7 @@ public final class AcceptFailures {
         this.log = log;
     }
 
+    // tag::failed[]
     /**
      * {@code accept()} failed. Returns how long to stop accepting before the next try; the caller
      * pauses (drops {@code OP_ACCEPT} and re-adds it from a timer, or sleeps on its acceptor
@@ -77,6 +78,7 @@ public final class AcceptFailures {
         failures = 0;
         pause = FIRST_PAUSE;
     }
+    // end::failed[]
 
     /** Failures in the current episode; 0 when accepting works. */
     public long failuresInEpisode() {

@@ -121,6 +121,7 @@ public final class Connection implements IoHandle {
         return requests;
     }
 
+    // tag::on-ready[]
     @Override
     public void onReady(int readyOps) {
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
@@ -130,6 +131,7 @@ public final class Connection implements IoHandle {
             onReadable();
         }
     }
+    // end::on-ready[]
 
     // tag::read[]
     /** The socket is readable: read up to the budget, decode, and process every complete frame. */

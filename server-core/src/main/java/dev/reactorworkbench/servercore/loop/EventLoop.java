@@ -99,6 +99,7 @@ public final class EventLoop implements AutoCloseable {
         beforeSleep.add(hook);
     }
 
+    // tag::register[]
     /**
      * Registers {@code channel} with this loop's selector, {@code handle} as the key's attachment.
      * Loop thread, or before {@link #start()} (registering from another thread while the loop sits
@@ -113,7 +114,9 @@ public final class EventLoop implements AutoCloseable {
         registered++;
         return key;
     }
+    // end::register[]
 
+    // tag::deregister[]
     /** A handle is done with its key (closed, or drained): the loop forgets it. Loop thread. */
     public void deregister(SelectionKey key) {
         if (key.isValid() || key.attachment() != null) {
@@ -122,6 +125,7 @@ public final class EventLoop implements AutoCloseable {
             registered--;
         }
     }
+    // end::deregister[]
 
     public void start() {
         if (state.compareAndSet(NEW, STARTED)) {
@@ -220,6 +224,7 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    // tag::write-pending[]
     private void writePending() {
         for (int i = 0; i < pendingWrites.size(); i++) {
             pendingWrites.get(i).flush();
@@ -231,6 +236,7 @@ public final class EventLoop implements AutoCloseable {
     void writeLater(Connection connection) {
         pendingWrites.add(connection);
     }
+    // end::write-pending[]
 
     /**
      * The connections owing replies this turn, for a {@code beforeSleep} hook that writes them

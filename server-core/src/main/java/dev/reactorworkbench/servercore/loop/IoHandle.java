@@ -1,5 +1,6 @@
 package dev.reactorworkbench.servercore.loop;
 
+// tag::io-handle[]
 /**
  * What an {@link EventLoop} dispatches a ready key to: the key's attachment. The loop knows nothing
  * else about it (Lea's reactor runs {@code ((Runnable) key.attachment()).run()}, Netty 4.2's
@@ -24,3 +25,4 @@ public interface IoHandle {
     /** Closes at once (the drain timed out, or the loop ends). Idempotent. */
     void close();
 }
+// end::io-handle[]
