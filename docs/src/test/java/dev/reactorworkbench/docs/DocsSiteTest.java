@@ -303,6 +303,64 @@ class DocsSiteTest {
         return paragraphs;
     }
 
+    /**
+     * The order a reader takes through the site (the lead's plan). A page not written yet is
+     * skipped; a page of the site missing from this list fails the test below.
+     */
+    private static final List<String> READING_ORDER = List.of("index", "protocol", "epoll-fundamentals",
+            "thread-per-connection", "single-thread-reactor", "reactor-threadpool", "redis6-io-threads",
+            "redis8-async-io-threads", "multi-reactor", "gev-side-by-side", "proactor-aio", "benchmark-method",
+            "message-cost", "choosing-a-model", "glossary");
+    /** A page's entry in nav.adoc: {@code . xref:protocol.adoc[Protocol and guarantees]}. */
+    private static final Pattern NAV_ENTRY = Pattern.compile("xref:([\\w-]+)\\.adoc\\[");
+    /** The previous/next paragraph that _partials/prev-next.adoc renders at the end of a page. */
+    private static final Pattern PREV_NEXT = Pattern.compile("<div class=\"paragraph prev-next\">(.*?)</div>", Pattern.DOTALL);
+
+    @Test
+    @DisplayName("nav.adoc lists the pages in the reading order, and every page links to the page before and after it")
+    void pagesFollowTheReadingOrder() throws IOException {
+        // 1. The pages of this site, in the reading order.
+        List<String> pages = pageSources().stream().map(p -> source.relativize(p).toString().replaceFirst("\\.adoc$", "")).toList();
+        assertThat(READING_ORDER).as("pages of the site missing from the reading order").containsAll(pages);
+        List<String> order = READING_ORDER.stream().filter(pages::contains).toList();
+
+        // 2. The site-wide contents list them all, in that order.
+        List<String> nav = new ArrayList<>();
+        Matcher entry = NAV_ENTRY.matcher(read(source.resolve("_partials/nav.adoc")));
+        while (entry.find()) {
+            nav.add(entry.group(1));
+        }
+        assertThat(nav).as("pages in _partials/nav.adoc").containsExactlyElementsOf(order);
+
+        // 3. Each rendered page ends with a link to the page before it (all but the first) and to
+        //    the page after it (all but the last), and no other link, in its previous/next paragraph.
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            String page = order.get(i) + ".html";
+            List<String> expected = new ArrayList<>();
+            if (i > 0) {
+                expected.add(order.get(i - 1) + ".html");
+            }
+            if (i < order.size() - 1) {
+                expected.add(order.get(i + 1) + ".html");
+            }
+            Matcher block = PREV_NEXT.matcher(read(output.resolve(page)));
+            if (!block.find()) {
+                problems.add(page + ": no previous/next links (end it with include::_partials/prev-next.adoc[])");
+                continue;
+            }
+            List<String> links = new ArrayList<>();
+            Matcher href = HREF.matcher(block.group(1));
+            while (href.find()) {
+                links.add(href.group(1));
+            }
+            if (!links.equals(expected)) {
+                problems.add(page + ": previous/next links " + links + ", expected " + expected);
+            }
+        }
+        assertThat(problems).as("previous/next links in the reading order " + order).isEmpty();
+    }
+
     private static List<Path> pageSources() throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             return files.filter(p -> p.toString().endsWith(".adoc"))
