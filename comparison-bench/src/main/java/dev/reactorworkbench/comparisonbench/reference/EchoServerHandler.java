@@ -5,6 +5,8 @@ import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.Reply;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -46,6 +48,10 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     private final long lowWater;
     private long reportedPending;   // this connection's queued reply bytes as last added to stats
     private final ByteBufReply reply = new ByteBufReply(); // lent to the handler during each call
+    private ChannelFuture lastWrite;      // the latest reply's write since the last flush
+    private ChannelHandlerContext context; // set in handlerAdded, for the two callbacks below
+    private final Runnable resync = () -> syncPending(context);          // on this handler's thread
+    private final ChannelFutureListener batchWritten = f -> context.executor().execute(resync);
 
     EchoServerHandler(Handler handler, ServerStats stats) {
         this(handler, stats, null, 0);
@@ -78,7 +84,7 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
             frame.release();
         }
         int replyLength = out.readableBytes();
-        ctx.write(out);
+        lastWrite = ctx.write(out);
         stats.messageOut();
         stats.bytesOut(LengthPrefixedCodec.HEADER + replyLength);
         // The frame's reply is written: it no longer counts as handed over.
@@ -93,9 +99,21 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush(); // one flush per batch of reads: a gathering write of every reply
         syncPending(ctx);
+        if (lastWrite != null) {
+            // Sample again once the batch's last reply is out: a queue that drains without
+            // crossing a water mark gets no event from Netty. As a task, because the write's
+            // listener runs before Netty takes the written bytes off its pending count.
+            lastWrite.addListener(batchWritten);
+            lastWrite = null;
+        }
     }
 
     @Override
@@ -169,7 +187,8 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
      * Brings the outbound-pending gauge up to date with Netty's outbound buffer.
      * NOTE: sampled, not exact: Netty reports no event when a queue drains without crossing the
      * low water mark, so between samples the gauge may show up to the low mark of a connection
-     * that has in fact been written out.
+     * that has in fact been written out; a sample after each batch's last reply is written (see
+     * channelReadComplete) brings it back to 0 once everything is out.
      */
     private void syncPending(ChannelHandlerContext ctx) {
         ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
