@@ -48,14 +48,16 @@ class AllocationPerMessageTest {
     private static final int WARM_UP = 20_000;
     private static final int MEASURED = 10_000;
     private static final int[] PAYLOADS = {64, 4096};
-    /** Far below a 4 KiB payload: a view object per frame is fine, a copy of the payload is not. */
-    private static final long BOUND = 512;
+    /** A quarter of a 4 KiB payload: a view object per frame is fine, a copy of the payload is not. */
+    private static final long BOUND = 1024;
+    /** What 4,032 more bytes of payload may add per message: nothing in proportion to them. */
+    private static final long GROWTH = 256;
     private static final List<String> IN_PLACE = List.of("single-thread-reactor", "multi-reactor", "multi-reactor-reuseport");
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Test
-    @DisplayName("the reactors that handle on the loop thread allocate far less than the payload per echoed 4 KiB message")
+    @DisplayName("the reactors that handle on the loop thread allocate nothing in proportion to the payload per echoed message")
     void noAllocationProportionalToThePayload() throws Exception {
         Map<String, long[]> table = new LinkedHashMap<>();
         for (ServerModel model : models()) {
@@ -69,11 +71,12 @@ class AllocationPerMessageTest {
 
         for (String name : IN_PLACE) {
             assertThat(table).containsKey(name);
-            for (int i = 0; i < PAYLOADS.length; i++) {
-                assertThat(table.get(name)[i])
-                        .as("%s: bytes allocated by the server per echoed %d-byte message", name, PAYLOADS[i])
-                        .isLessThan(BOUND);
-            }
+            long small = table.get(name)[0];
+            long large = table.get(name)[1];
+            assertThat(large).as("%s: bytes allocated by the server per echoed 4 KiB message", name).isLessThan(BOUND);
+            assertThat(large - small)
+                    .as("%s: bytes allocated per 4 KiB message minus per 64 B message (in proportion to the payload?)", name)
+                    .isLessThan(GROWTH);
         }
     }
 
