@@ -30,7 +30,7 @@ public record ConversationEndingCodec(byte[] farewell, boolean protocolError) im
             private int passed; // the connection's reading thread only
 
             @Override
-            public void decode(ByteBuffer in, Consumer<byte[]> out) throws CloseConnectionException {
+            public void decode(ByteBuffer in, Consumer<ByteBuffer> out) throws CloseConnectionException {
                 boolean[] ended = {false};
                 frames.decode(in, frame -> {
                     if (passed < 2) {
@@ -55,5 +55,20 @@ public record ConversationEndingCodec(byte[] farewell, boolean protocolError) im
     @Override
     public ByteBuffer encode(byte[] reply) {
         return LengthPrefixedCodec.INSTANCE.encode(reply);
+    }
+
+    @Override
+    public int headerLength() {
+        return LengthPrefixedCodec.INSTANCE.headerLength();
+    }
+
+    @Override
+    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        LengthPrefixedCodec.INSTANCE.putHeader(buffer, index, payloadLength);
+    }
+
+    @Override
+    public byte[] trailer() {
+        return LengthPrefixedCodec.INSTANCE.trailer();
     }
 }

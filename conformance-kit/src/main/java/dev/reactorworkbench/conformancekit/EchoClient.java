@@ -148,7 +148,7 @@ public final class EchoClient implements AutoCloseable {
             return false;
         }
         try {
-            decoder.decode(ByteBuffer.wrap(readBuffer, 0, n), received::addLast);
+            decoder.decodeCopies(ByteBuffer.wrap(readBuffer, 0, n), received::addLast);
         } catch (CloseConnectionException e) {
             throw new IOException("server sent a frame over the client's limit", e);
         }

@@ -6,6 +6,7 @@ import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.servercore.nio.OutboundQueue;
 import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.ReplyBuffer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
@@ -15,6 +16,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.ShutdownChannelGroupException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,6 +96,7 @@ final class Connection {
     // Read turn only: touched by whichever thread holds the read turn, handed over via the monitor.
     private final FrameDecoder decoder;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    private final ReplyBuffer scratch = new ReplyBuffer(); // the reply being computed, before it is queued
     private long requests; // frames handled so far: the trace's sequence number of the latest request
 
     // Shared by the read and write completions, which may run at once: guarded by `this`.
@@ -192,9 +195,24 @@ final class Connection {
     }
     // end::read-completion[]
 
-    private void handleFrame(byte[] frame) {
+    private void handleFrame(ByteBuffer frame) {
         stats.messageIn();
-        ByteBuffer reply = codec.encode(Trace.handle(handler, frame, traceId, ++requests));
+        // The frame is a view of this connection's read buffer; the handler writes the reply,
+        // framed, into a buffer the read turn reuses.
+        scratch.beginReply(codec);
+        try {
+            Trace.handle(handler, frame, scratch, traceId, ++requests);
+        } catch (RuntimeException e) {
+            scratch.abortReply();
+            throw e;
+        }
+        scratch.endReply(codec);
+        // NOTE: the operating system holds each buffer of a write until it completes, and this read
+        // completion may run meanwhile: appending to a buffer in flight would race with it, so each
+        // reply gets a buffer of its own here (an array per reply), where the reactors append
+        // replies to pooled buffers that only their own thread writes.
+        ByteBuffer reply = ByteBuffer.wrap(Arrays.copyOf(scratch.array(), scratch.size()));
+        scratch.clear();
         synchronized (this) {
             if (closed) {
                 return;

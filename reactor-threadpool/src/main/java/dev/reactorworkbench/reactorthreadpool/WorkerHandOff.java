@@ -6,6 +6,7 @@ import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -175,10 +176,17 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
             this.reactor = connection.loop();
         }
 
-        /** Reactor thread: the connection decoded a frame. */
+        /**
+         * Reactor thread: the connection decoded a frame. The frame is a view of the reactor's
+         * read buffer, lent for this call only: the next read overwrites those bytes while a
+         * worker may still be running the handler, so a frame that leaves the reactor thread is
+         * copied here, into an array of its own. That copy (and the reply's array coming back) is
+         * what this model pays that the single-thread reactor, which runs the handler on the
+         * view in place, does not.
+         */
         @Override
-        public void process(byte[] frame) {
-            handOff(this, frame);
+        public void process(ByteBuffer frame) {
+            handOff(this, Handler.copyOf(frame));
         }
 
         /** Reactor thread: queue a frame; if no worker has this connection, get in the pool's line. */
@@ -207,7 +215,7 @@ final class WorkerHandOff implements Function<Connection, FrameProcessor> {
                 int weight = weight(frame);
                 byte[] reply;
                 try {
-                    reply = Trace.handle(handler, frame, connection.traceId(), ++handled); // 1. the business logic, off the reactor thread
+                    reply = Trace.handle(handler, frame, connection.traceId(), ++handled); // 1. the business logic, off the reactor thread, into an array of its own
                 } catch (RuntimeException e) {
                     // NOTE: a reply that cannot be computed cannot be skipped either (the client
                     // pairs replies with requests by order), so a failing handler closes its connection.

@@ -71,7 +71,7 @@ class BackpressureTest {
         int bound = 1 /* the frame the stuck worker holds */ + queue + framesPerRead;
 
         CountDownLatch release = new CountDownLatch(1);
-        Handler stuck = frame -> {
+        Handler stuck = Handler.ofBytes(frame -> {
             try {
                 if (!release.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("test never released the worker");
@@ -80,7 +80,7 @@ class BackpressureTest {
                 Thread.currentThread().interrupt();
             }
             return frame;
-        };
+        });
         // Water marks far above what is sent, so only the pool's queue limit can stop the reading.
         ServerConfig config = ServerConfig.builder().port(0).handler(stuck).writeWaterMarks(8 << 20, 16 << 20)
                 .option("workers", "1").option("queue", String.valueOf(queue)).build();

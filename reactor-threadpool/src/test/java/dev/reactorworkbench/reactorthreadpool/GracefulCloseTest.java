@@ -22,7 +22,7 @@ class GracefulCloseTest {
     void closeDrainsWorkInFlight() throws Exception {
         int frames = 50;
         CountDownLatch release = new CountDownLatch(1);
-        Handler gated = frame -> {
+        Handler gated = Handler.ofBytes(frame -> {
             try {
                 if (!release.await(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("test never released the workers");
@@ -31,7 +31,7 @@ class GracefulCloseTest {
                 Thread.currentThread().interrupt();
             }
             return frame;
-        };
+        });
         ServerConfig config = ServerConfig.builder().port(0).handler(gated).option("workers", "3").build();
         assertThat(TestSupport.liveThreads("worker-", "reactor")).as("threads before start").isEmpty();
         RunningServer server = new ReactorThreadPoolModel().start(config);

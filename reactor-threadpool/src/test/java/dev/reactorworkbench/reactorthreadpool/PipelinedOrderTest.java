@@ -40,10 +40,10 @@ class PipelinedOrderTest {
         // Which workers served each connection (first 4 bytes of the payload), to show frames do move between workers.
         Set<String> connectionOnWorker = ConcurrentHashMap.newKeySet();
         EchoHandler echo = new EchoHandler(20);
-        Handler observed = frame -> {
+        Handler observed = Handler.ofBytes(frame -> {
             connectionOnWorker.add(ByteBuffer.wrap(frame).getInt() + "@" + Thread.currentThread().getName());
             return echo.handle(frame);
-        };
+        });
         ServerConfig config = ServerConfig.builder().port(0).handler(observed)
                 .option("workers", String.valueOf(WORKERS)).build();
         try (RunningServer server = new ReactorThreadPoolModel().start(config);

@@ -50,12 +50,12 @@ class ReactorThreadPoolModelTest {
     @DisplayName("a handler that throws closes only its connection; the workers carry on serving the others")
     void failingHandlerClosesItsConnection() throws Exception {
         byte[] poison = "poison".getBytes(StandardCharsets.US_ASCII);
-        Handler picky = frame -> {
+        Handler picky = Handler.ofBytes(frame -> {
             if (java.util.Arrays.equals(frame, poison)) {
                 throw new IllegalStateException("cannot handle this one");
             }
             return frame;
-        };
+        });
         ServerConfig config = ServerConfig.builder().port(0).handler(picky).option("workers", "1").build();
         try (RunningServer server = new ReactorThreadPoolModel().start(config);
              EchoClient bad = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE);

@@ -48,10 +48,10 @@ class ThreadRolesTest {
         assumeTrue(Runtime.version().feature() >= 22, "JFR records SocketChannel reads and writes from JDK 22 on");
         Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
         EchoHandler echo = new EchoHandler(5);
-        Handler recording = frame -> {
+        Handler recording = Handler.ofBytes(frame -> {
             handlerThreads.add(Thread.currentThread().getName());
             return echo.handle(frame);
-        };
+        });
         Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
         Path jfr = dir.resolve("io.jfr");
         try (Recording io = new Recording()) {

@@ -84,7 +84,7 @@ class SameAsRedisIT {
         FrameDecoder decoder = RespCodec.INSTANCE.newDecoder(512 * 1024 * 1024);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            decoder.decode(ByteBuffer.wrap(input.getBytes(StandardCharsets.ISO_8859_1)), frame -> out.writeBytes(handler.handle(frame)));
+            decoder.decodeCopies(ByteBuffer.wrap(input.getBytes(StandardCharsets.ISO_8859_1)), frame -> out.writeBytes(handler.handle(frame)));
             return new Answer(out.toString(StandardCharsets.ISO_8859_1), false);
         } catch (CloseConnectionException e) {
             out.writeBytes(e.farewell());

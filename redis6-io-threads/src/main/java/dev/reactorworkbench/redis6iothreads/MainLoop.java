@@ -15,6 +15,7 @@ import dev.reactorworkbench.singlethreadreactor.ReactorServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +94,8 @@ public final class MainLoop implements RunningServer {
     private FrameProcessor processorFor(Connection connection) {
         return new FrameProcessor() {
             @Override
-            public void process(byte[] frame) {
-                connection.send(Trace.handle(handler, frame, connection.traceId(), connection.requests())); // main thread, in order: no lock in the handler
+            public void process(ByteBuffer frame) {
+                connection.handle(handler, frame); // main thread, in order: no lock in the handler
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.reactorworkbench.redis6iothreads;
 
 import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
+import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import org.junit.jupiter.api.DisplayName;
@@ -20,12 +21,12 @@ class FailingHandlerTest {
     @DisplayName("a handler that throws while the main loop runs a postponed read's commands closes only that connection")
     void handlerFailureClosesOnlyThatConnection() throws Exception {
         byte[] poison = "boom".getBytes(StandardCharsets.US_ASCII);
-        ServerConfig config = ServerConfig.builder().port(0).option("io-threads", "3").handler(frame -> {
+        ServerConfig config = ServerConfig.builder().port(0).option("io-threads", "3").handler(Handler.ofBytes(frame -> {
             if (Arrays.equals(frame, poison)) {
                 throw new IllegalStateException("handler bug");
             }
             return frame;
-        }).build();
+        })).build();
         try (RunningServer server = new Redis6IoThreadsModel().start(config);
              EchoClient victim = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE);
              EchoClient bystander = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {

@@ -28,10 +28,10 @@ class IoThreadsTest {
     private static final int MAX_ROUNDS = 150;
 
     private final Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
-    private final Handler recordingHandler = frame -> {
+    private final Handler recordingHandler = Handler.ofBytes(frame -> {
         handlerThreads.add(Thread.currentThread().getName());
         return frame;
-    };
+    });
     private final List<EchoClient> clients = new ArrayList<>();
     private MainLoop server;
 

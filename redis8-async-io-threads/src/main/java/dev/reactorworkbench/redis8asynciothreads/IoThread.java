@@ -3,11 +3,13 @@ package dev.reactorworkbench.redis8asynciothreads;
 import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
+import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import dev.reactorworkbench.singlethreadreactor.Reactor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,10 +86,15 @@ final class IoThread {
             this.connection = connection;
         }
 
-        /** io-thread-N, each parsed command in order: queue it for the main thread, never run it here. */
+        /**
+         * io-thread-N, each parsed command in order: queue it for the main thread, never run it
+         * here. The frame is a view of this thread's read buffer, lent for this call only, and
+         * the command runs later on another thread: so it is copied (as Redis keeps each client's
+         * query buffer until the main thread has run its commands).
+         */
         @Override
-        public void process(byte[] frame) {
-            Command command = new Command(this, frame);
+        public void process(ByteBuffer frame) {
+            Command command = new Command(this, Handler.copyOf(frame));
             connection.owe(command.weight()); // <1>
             parsed.add(command);              // <2>
             Trace.handOff(connection.traceId(), connection.requests(), 1, MainThread.THREAD_NAME);

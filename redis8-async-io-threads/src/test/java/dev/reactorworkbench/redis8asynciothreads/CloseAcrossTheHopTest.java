@@ -39,10 +39,10 @@ class CloseAcrossTheHopTest {
     @DisplayName("the decoder ends it after two commands still running on the main thread: two replies, the farewell, then EOF")
     void repliesFromTheMainThreadThenFarewellThenClose() throws Exception {
         // A slow handler: the farewell is decided on the I/O thread long before the replies are back.
-        Handler slowEcho = frame -> {
+        Handler slowEcho = Handler.ofBytes(frame -> {
             sleep(200);
             return frame;
-        };
+        });
         ServerConfig config = ServerConfig.builder().port(0).codec(new ThirdFrameEndsIt()).handler(slowEcho)
                 .option("io-threads", "3").build();
         try (RunningServer server = new Redis8AsyncIoThreadsModel().start(config);
@@ -58,12 +58,12 @@ class CloseAcrossTheHopTest {
     @Test
     @DisplayName("a handler that throws on the main thread closes only its connection, after the replies owed before it")
     void failingHandlerClosesOnlyItsConnection() throws Exception {
-        Handler echoUnlessBoom = frame -> {
+        Handler echoUnlessBoom = Handler.ofBytes(frame -> {
             if (Arrays.equals(frame, BOOM)) {
                 throw new IllegalStateException("handler bug");
             }
             return frame;
-        };
+        });
         ServerConfig config = ServerConfig.builder().port(0).handler(echoUnlessBoom).option("io-threads", "3").build();
         try (RunningServer server = new Redis8AsyncIoThreadsModel().start(config);
              Socket victim = connect(server);
@@ -143,14 +143,14 @@ class CloseAcrossTheHopTest {
                 private int seen;
 
                 @Override
-                public void decode(ByteBuffer in, Consumer<byte[]> out) throws CloseConnectionException {
+                public void decode(ByteBuffer in, Consumer<ByteBuffer> out) throws CloseConnectionException {
                     List<byte[]> decoded = new ArrayList<>();
-                    frames.decode(in, decoded::add);
+                    frames.decodeCopies(in, decoded::add);
                     for (byte[] frame : decoded) {
                         if (++seen == 3) {
                             throw new CloseConnectionException("test: the third frame ends it", FAREWELL, true);
                         }
-                        out.accept(frame);
+                        out.accept(ByteBuffer.wrap(frame).asReadOnlyBuffer());
                     }
                 }
 
@@ -164,6 +164,21 @@ class CloseAcrossTheHopTest {
         @Override
         public ByteBuffer encode(byte[] reply) {
             return LengthPrefixedCodec.INSTANCE.encode(reply);
+        }
+
+        @Override
+        public int headerLength() {
+            return LengthPrefixedCodec.INSTANCE.headerLength();
+        }
+
+        @Override
+        public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+            LengthPrefixedCodec.INSTANCE.putHeader(buffer, index, payloadLength);
+        }
+
+        @Override
+        public byte[] trailer() {
+            return LengthPrefixedCodec.INSTANCE.trailer();
         }
     }
 }

@@ -54,10 +54,10 @@ class ThreadRolesTest {
         assumeTrue(Runtime.version().feature() >= 22, "JFR records SocketChannel reads and writes from JDK 22 on");
         Map<String, LongAdder> handlerCalls = new ConcurrentHashMap<>();
         EchoHandler echo = new EchoHandler(5);
-        Handler recording = frame -> {
+        Handler recording = Handler.ofBytes(frame -> {
             handlerCalls.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
             return echo.handle(frame);
-        };
+        });
         Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
         Path jfr = dir.resolve("io.jfr");
         try (Recording io = new Recording()) {

@@ -1,6 +1,5 @@
 package dev.reactorworkbench.singlethreadreactor;
 
-import dev.reactorworkbench.servercore.trace.Trace;
 import dev.reactorworkbench.servercore.loop.Connection;
 import dev.reactorworkbench.servercore.loop.EventLoop;
 import dev.reactorworkbench.servercore.loop.FrameProcessor;
@@ -34,9 +33,12 @@ public final class SingleThreadReactorModel implements ServerModel {
         return "one Selector thread accepts, reads, decodes, handles, encodes and writes (Redis before 6)";
     }
 
-    /** The step this model is about: run the handler right on the reactor thread. */
+    /**
+     * The step this model is about: run the handler right on the reactor thread, on the frame as
+     * it lies in the read buffer, its reply written straight into the connection's outbound buffer.
+     */
     public static Function<Connection, FrameProcessor> runHere(Handler handler) {
-        return connection -> frame -> connection.send(Trace.handle(handler, frame, connection.traceId(), connection.requests()));
+        return connection -> frame -> connection.handle(handler, frame);
     }
 
     @Override

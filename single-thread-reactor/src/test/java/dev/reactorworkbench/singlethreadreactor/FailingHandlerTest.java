@@ -3,6 +3,7 @@ package dev.reactorworkbench.singlethreadreactor;
 import dev.reactorworkbench.conformancekit.Await;
 import dev.reactorworkbench.conformancekit.EchoClient;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
+import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import org.junit.jupiter.api.DisplayName;
@@ -21,12 +22,12 @@ class FailingHandlerTest {
     @DisplayName("a handler that throws closes only its own connection; the reactor keeps serving the others")
     void handlerFailureClosesOnlyThatConnection() throws Exception {
         byte[] poison = "boom".getBytes(StandardCharsets.US_ASCII);
-        ServerConfig config = ServerConfig.builder().port(0).handler(frame -> {
+        ServerConfig config = ServerConfig.builder().port(0).handler(Handler.ofBytes(frame -> {
             if (java.util.Arrays.equals(frame, poison)) {
                 throw new IllegalStateException("handler bug");
             }
             return frame;
-        }).build();
+        })).build();
         try (RunningServer server = new SingleThreadReactorModel().start(config);
              EchoClient victim = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE);
              EchoClient bystander = EchoClient.connect(server.address(), LengthPrefixedCodec.INSTANCE)) {

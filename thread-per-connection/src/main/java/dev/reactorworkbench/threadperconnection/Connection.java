@@ -5,6 +5,7 @@ import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.ReplyBuffer;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 
@@ -15,8 +16,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +45,8 @@ final class Connection implements Runnable {
     private final Handler handler;
     private final FrameDecoder decoder;              // connection thread only
     private final int idleTimeoutMillis;
-    private final List<ByteBuffer> replies = new ArrayList<>(); // connection thread only: replies owed for one read
+    private final ReplyBuffer replies = new ReplyBuffer(); // connection thread only: the replies owed for one read, framed
+    private int repliesOwed;                              // connection thread only: how many replies are in it
     private final long traceId; // the client's port: what the trace events call this connection
     private long requests;      // connection thread only: frames handled, the trace's request sequence
     private Thread thread; // set by the acceptor before start(); read by close() after joining the acceptor
@@ -138,45 +138,37 @@ final class Connection implements Runnable {
         }
     }
 
-    private void handle(byte[] frame) {
+    private void handle(ByteBuffer frame) {
         stats.messageIn();
-        replies.add(codec.encode(Trace.handle(handler, frame, traceId, ++requests)));
+        // The frame is a view of this connection's read buffer; the reply goes, framed, straight
+        // into the buffer of this read's replies, which step 3 writes in one call.
+        replies.beginReply(codec);
+        try {
+            Trace.handle(handler, frame, replies, traceId, ++requests);
+        } catch (RuntimeException e) {
+            replies.abortReply();
+            throw e;
+        }
+        replies.endReply(codec);
+        repliesOwed++;
     }
     // end::loop[]
 
     private void writeReplies(OutputStream out) throws IOException {
-        int count = replies.size();
+        int count = repliesOwed;
         if (count == 0) {
             return;
         }
-        byte[] batch;
-        int length;
-        ByteBuffer first = replies.getFirst();
-        if (count == 1 && first.hasArray()) {
-            batch = first.array(); // one reply: write it where it is, no copy
-            length = first.remaining();
-        } else {
-            length = 0;
-            for (ByteBuffer r : replies) {
-                length += r.remaining();
-            }
-            batch = new byte[length];
-            int at = 0;
-            for (ByteBuffer r : replies) {
-                int size = r.remaining();
-                r.get(batch, at, size);
-                at += size;
-            }
-            first = ByteBuffer.wrap(batch);
-        }
-        replies.clear();
+        int length = replies.size();
         // The kit checks this gauge: it never exceeds one read's worth of replies per connection.
         stats.outboundPending(length);
         Trace.Step write = Trace.beginWrite();
         try {
-            out.write(batch, first.arrayOffset() + first.position(), length);
+            out.write(replies.array(), 0, length);
         } finally {
             stats.outboundPending(-length);
+            replies.clear();
+            repliesOwed = 0;
         }
         Trace.end(write, traceId, requests, length, count, null);
         stats.bytesOut(length);

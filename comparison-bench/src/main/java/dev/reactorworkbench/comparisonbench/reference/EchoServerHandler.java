@@ -2,22 +2,27 @@ package dev.reactorworkbench.comparisonbench.reference;
 
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.Reply;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The last handler of a reference server's pipeline: it gets whole frames from
  * {@code LengthFieldBasedFrameDecoder}, runs the workbench's {@link Handler} on each (the same
- * echo work the models do), and writes the reply for {@code LengthFieldPrepender} to frame.
+ * echo work the models do), and writes the reply for {@code LengthFieldPrepender} to frame. The
+ * handler gets the frame as a view of Netty's pooled read buffer (no copy) and writes its reply
+ * into a pooled direct buffer from the channel's allocator: the one copy the models' reactors
+ * make too, the way a Netty application would use the workbench's handler.
  *
  * <p>Backpressure the Netty way, to match the models' water marks: the channel's
  * {@code WriteBufferWaterMark} turns {@code isWritable()} false once more reply bytes are queued
@@ -42,6 +47,11 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     private final AtomicLong handedOff;   // null without an executor; + by HandOffLimit (event loop), - here
     private final long lowWater;
     private long reportedPending;   // this connection's queued reply bytes as last added to stats
+    private final ByteBufReply reply = new ByteBufReply(); // lent to the handler during each call
+    private ChannelFuture lastWrite;      // the latest reply's write since the last flush
+    private ChannelHandlerContext context; // set in handlerAdded, for the two callbacks below
+    private final Runnable resync = () -> syncPending(context);          // on this handler's thread
+    private final ChannelFutureListener batchWritten = f -> context.executor().execute(resync);
 
     EchoServerHandler(Handler handler, ServerStats stats) {
         this(handler, stats, null, 0);
@@ -57,20 +67,28 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     // tag::echo[]
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        byte[] request;
         ByteBuf frame = (ByteBuf) msg;
+        int requestLength = frame.readableBytes();
+        stats.messageIn();
+        ByteBuf out = ctx.alloc().ioBuffer(requestLength); // pooled, direct where the transport wants it
         try {
-            request = ByteBufUtil.getBytes(frame); // the models hand the handler a byte[] too
+            // The frame as a read-only view of the bytes Netty read (as the models lend it), the
+            // reply straight into the pooled buffer.
+            reply.out = out;
+            handler.handle(frame.nioBuffer().asReadOnlyBuffer(), reply);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         } finally {
+            reply.out = null;
             frame.release();
         }
-        stats.messageIn();
-        byte[] reply = handler.handle(request);
-        ctx.write(Unpooled.wrappedBuffer(reply));
+        int replyLength = out.readableBytes();
+        lastWrite = ctx.write(out);
         stats.messageOut();
-        stats.bytesOut(LengthPrefixedCodec.HEADER + reply.length);
+        stats.bytesOut(LengthPrefixedCodec.HEADER + replyLength);
         // The frame's reply is written: it no longer counts as handed over.
-        long stillHandedOff = handedOff == null ? 0 : handedOff.addAndGet(-(LengthPrefixedCodec.HEADER + request.length));
+        long stillHandedOff = handedOff == null ? 0 : handedOff.addAndGet(-(LengthPrefixedCodec.HEADER + requestLength));
         // Past the high water mark: stop reading requests until the client catches up.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -81,9 +99,21 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush(); // one flush per batch of reads: a gathering write of every reply
         syncPending(ctx);
+        if (lastWrite != null) {
+            // Sample again once the batch's last reply is out: a queue that drains without
+            // crossing a water mark gets no event from Netty. As a task, because the write's
+            // listener runs before Netty takes the written bytes off its pending count.
+            lastWrite.addListener(batchWritten);
+            lastWrite = null;
+        }
     }
 
     @Override
@@ -125,6 +155,28 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** The handler's {@link Reply}: appends to the pooled buffer of the call in progress, which grows as needed. */
+    private static final class ByteBufReply implements Reply {
+        private ByteBuf out; // set only during a handler call, on this connection's thread
+
+        @Override
+        public void write(ByteBuffer src) {
+            target().writeBytes(src);
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            target().writeBytes(bytes);
+        }
+
+        private ByteBuf target() {
+            if (out == null) {
+                throw new IllegalStateException("a Reply is valid only during the handler call it was passed to");
+            }
+            return out;
+        }
+    }
+
     /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
     static long queuedBytes(io.netty.channel.Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
@@ -135,7 +187,8 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
      * Brings the outbound-pending gauge up to date with Netty's outbound buffer.
      * NOTE: sampled, not exact: Netty reports no event when a queue drains without crossing the
      * low water mark, so between samples the gauge may show up to the low mark of a connection
-     * that has in fact been written out.
+     * that has in fact been written out; a sample after each batch's last reply is written (see
+     * channelReadComplete) brings it back to 0 once everything is out.
      */
     private void syncPending(ChannelHandlerContext ctx) {
         ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();

@@ -76,14 +76,14 @@ class RespLoadTest {
         KeyspaceHandler real = KeyspaceHandler.forModel(ServerModel.named("single-thread-reactor"), 0);
         AtomicLong calls = new AtomicLong();
         // The 52nd command is request #51, the GET of what #50 set: flip one bit of its value.
-        Handler corrupting = frame -> {
+        Handler corrupting = Handler.ofBytes(frame -> {
             byte[] reply = real.handle(frame);
             if (calls.incrementAndGet() == 52 && reply[0] == '$' && reply.length > 8) {
                 reply = reply.clone();
                 reply[reply.length - 3] ^= 1;
             }
             return reply;
-        };
+        });
         try (RunningServer server = start("single-thread-reactor", corrupting)) {
             LoadResult result = LoadGenerator.run(resp(server.port(), 1, 1, 16, 200));
 
@@ -95,7 +95,7 @@ class RespLoadTest {
     @Test
     @DisplayName("an error reply in place of +OK fails the run and quotes the server's error")
     void errorReplyFails() throws Exception {
-        Handler refusing = frame -> "-ERR out of memory\r\n".getBytes(StandardCharsets.US_ASCII);
+        Handler refusing = Handler.ofBytes(frame -> "-ERR out of memory\r\n".getBytes(StandardCharsets.US_ASCII));
         try (RunningServer server = start("single-thread-reactor", refusing)) {
             LoadResult result = LoadGenerator.run(resp(server.port(), 1, 1, 16, 10));
 

@@ -10,6 +10,9 @@ import java.util.Locale;
  */
 public interface Codec {
 
+    /** No bytes: the trailer of a codec without one. */
+    byte[] NO_BYTES = new byte[0];
+
     /** The name used on the command line: {@code length-prefixed}, {@code line}, {@code raw} or {@code resp}. */
     String name();
 
@@ -18,6 +21,19 @@ public interface Codec {
 
     /** The bytes to write for one reply, positioned at 0 and ready to be written. */
     ByteBuffer encode(byte[] reply);
+
+    // Replies framed in place: a server reserves the header, lets the handler write the payload
+    // straight into the outbound buffer, then fills the header in and appends the trailer, so the
+    // payload is never copied into a reply of its own first.
+
+    /** Bytes in front of every reply: the length prefix's 4, or 0. */
+    int headerLength();
+
+    /** Writes the header of a reply of {@code payloadLength} bytes at {@code index} of {@code buffer} (absolute). */
+    void putHeader(ByteBuffer buffer, int index, int payloadLength);
+
+    /** Bytes after every reply: the line codec's {@code \n}, or none. */
+    byte[] trailer();
 
     /** The codecs every model speaks, in the order {@code --help} lists them. */
     static List<Codec> all() {

@@ -33,8 +33,8 @@ final class GrowableBytes {
         size = needed;
     }
 
-    /** The frame, trimmed to its size; the storage is handed over, not copied, when it fits. */
-    byte[] take() {
-        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    /** The frame as a read-only view of this storage, trimmed to its size: no copy. */
+    ByteBuffer view() {
+        return ByteBuffer.wrap(bytes, 0, size).slice().asReadOnlyBuffer();
     }
 }

@@ -34,6 +34,21 @@ public final class LengthPrefixedCodec implements Codec {
         return out;
     }
 
+    @Override
+    public int headerLength() {
+        return HEADER;
+    }
+
+    @Override
+    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        buffer.putInt(index, payloadLength); // ByteBuffer's absolute putInt is big-endian unless told otherwise
+    }
+
+    @Override
+    public byte[] trailer() {
+        return NO_BYTES;
+    }
+
     /** Writes one frame's bytes (header and payload) for a client. */
     public static byte[] frame(byte[] payload) {
         return INSTANCE.encode(payload).array();
@@ -52,7 +67,7 @@ public final class LengthPrefixedCodec implements Codec {
 
         // tag::decode[]
         @Override
-        public void decode(ByteBuffer in, Consumer<byte[]> frames) throws FrameTooLongException {
+        public void decode(ByteBuffer in, Consumer<ByteBuffer> frames) throws FrameTooLongException {
             while (in.hasRemaining()) {
                 // 1. Complete the length prefix, which may itself arrive a byte at a time.
                 if (headerBytes < HEADER) {
@@ -73,10 +88,10 @@ public final class LengthPrefixedCodec implements Codec {
                     }
                 }
                 int size = (int) length;
-                // 2. Fast path: the whole payload is already here, copy it straight out.
+                // 2. Fast path: the whole payload is already here: lend a view of it, copy nothing.
                 if (payload == null && in.remaining() >= size) {
-                    byte[] frame = new byte[size];
-                    in.get(frame);
+                    ByteBuffer frame = FrameDecoder.view(in, in.position(), size);
+                    in.position(in.position() + size);
                     emit(frame, frames);
                     continue;
                 }
@@ -87,7 +102,7 @@ public final class LengthPrefixedCodec implements Codec {
                 int take = Math.min(in.remaining(), size - payload.size());
                 payload.append(in, take, size);
                 if (payload.size() == size) {
-                    byte[] frame = payload.take();
+                    ByteBuffer frame = payload.view();
                     payload = null;
                     emit(frame, frames);
                 }
@@ -95,10 +110,10 @@ public final class LengthPrefixedCodec implements Codec {
         }
         // end::decode[]
 
-        private void emit(byte[] frame, Consumer<byte[]> frames) {
+        private void emit(ByteBuffer frame, Consumer<ByteBuffer> frames) {
             headerBytes = 0;
             length = 0;
-            frames.accept(frame);
+            FrameDecoder.lend(frame, frames);
         }
 
         @Override

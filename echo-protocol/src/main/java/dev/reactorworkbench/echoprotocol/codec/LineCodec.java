@@ -32,6 +32,23 @@ public final class LineCodec implements Codec {
         return out;
     }
 
+    @Override
+    public int headerLength() {
+        return 0;
+    }
+
+    @Override
+    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        // no header
+    }
+
+    @Override
+    public byte[] trailer() {
+        return NEWLINE;
+    }
+
+    private static final byte[] NEWLINE = {'\n'};
+
     private static final class Decoder implements FrameDecoder {
         private final int maxFrameLength;
         private GrowableBytes partial; // the line so far; null between lines
@@ -41,7 +58,7 @@ public final class LineCodec implements Codec {
         }
 
         @Override
-        public void decode(ByteBuffer in, Consumer<byte[]> frames) throws FrameTooLongException {
+        public void decode(ByteBuffer in, Consumer<ByteBuffer> frames) throws FrameTooLongException {
             while (in.hasRemaining()) {
                 int start = in.position();
                 int newline = indexOf(in, (byte) '\n');
@@ -58,17 +75,17 @@ public final class LineCodec implements Codec {
                     partial.append(in, chunk, maxFrameLength);
                     return;
                 }
-                byte[] line;
+                ByteBuffer line;
                 if (partial == null) {
-                    line = new byte[chunk];
-                    in.get(line);
+                    line = FrameDecoder.view(in, start, chunk); // the whole line is here: a view, no copy
+                    in.position(start + chunk);
                 } else {
                     partial.append(in, chunk, maxFrameLength);
-                    line = partial.take();
+                    line = partial.view();
                     partial = null;
                 }
                 in.get(); // the '\n'
-                frames.accept(line);
+                FrameDecoder.lend(line, frames);
             }
         }
 

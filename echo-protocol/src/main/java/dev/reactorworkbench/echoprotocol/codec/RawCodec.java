@@ -23,12 +23,13 @@ public final class RawCodec implements Codec {
     public FrameDecoder newDecoder(int maxFrameLength) {
         return new FrameDecoder() {
             @Override
-            public void decode(ByteBuffer in, Consumer<byte[]> frames) {
+            public void decode(ByteBuffer in, Consumer<ByteBuffer> frames) {
                 // A read larger than the frame limit is passed on in pieces of at most the limit.
                 while (in.hasRemaining()) {
-                    byte[] chunk = new byte[Math.min(in.remaining(), Math.max(1, maxFrameLength))];
-                    in.get(chunk);
-                    frames.accept(chunk);
+                    int n = Math.min(in.remaining(), Math.max(1, maxFrameLength));
+                    ByteBuffer chunk = FrameDecoder.view(in, in.position(), n);
+                    in.position(in.position() + n);
+                    FrameDecoder.lend(chunk, frames);
                 }
             }
 
@@ -42,5 +43,20 @@ public final class RawCodec implements Codec {
     @Override
     public ByteBuffer encode(byte[] reply) {
         return ByteBuffer.wrap(reply);
+    }
+
+    @Override
+    public int headerLength() {
+        return 0;
+    }
+
+    @Override
+    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        // no framing
+    }
+
+    @Override
+    public byte[] trailer() {
+        return NO_BYTES;
     }
 }

@@ -61,6 +61,21 @@ public final class RespCodec implements Codec {
         return ByteBuffer.wrap(reply);
     }
 
+    @Override
+    public int headerLength() {
+        return 0;
+    }
+
+    @Override
+    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        // the keyspace writes RESP itself
+    }
+
+    @Override
+    public byte[] trailer() {
+        return NO_BYTES;
+    }
+
     /** A command in the frame form: {@code *N\r\n} then {@code $len\r\nbytes\r\n} per argument. */
     public static byte[] command(byte[]... arguments) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -182,7 +197,7 @@ public final class RespCodec implements Codec {
 
         // tag::decode[]
         @Override
-        public void decode(ByteBuffer in, Consumer<byte[]> frames) throws CloseConnectionException {
+        public void decode(ByteBuffer in, Consumer<ByteBuffer> frames) throws CloseConnectionException {
             if (closed) {
                 in.position(in.limit()); // after QUIT or an error, nothing more is read
                 return;
@@ -193,7 +208,7 @@ public final class RespCodec implements Codec {
             try {
                 byte[] frame;
                 while ((frame = next()) != null) {
-                    frames.accept(frame);
+                    FrameDecoder.lend(ByteBuffer.wrap(frame).asReadOnlyBuffer(), frames); // NOTE: RESP builds each frame anew
                     if (isQuit(frame)) {
                         throw new CloseConnectionException("the client sent QUIT", null, false);
                     }

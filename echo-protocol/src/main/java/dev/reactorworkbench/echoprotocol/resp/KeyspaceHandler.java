@@ -4,8 +4,10 @@ import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.RespCodec;
 import dev.reactorworkbench.echoprotocol.server.EchoHandler;
 import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.Reply;
 import dev.reactorworkbench.echoprotocol.server.ServerModel;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -31,7 +33,7 @@ import java.util.Locale;
 public final class KeyspaceHandler implements Handler {
 
     private final Keyspace keyspace;
-    private final EchoHandler work; // burns the configured CPU per command; its reply is unused
+    private final EchoHandler work; // burns the configured CPU per command
 
     public KeyspaceHandler(Keyspace keyspace, long workMicros) {
         this.keyspace = keyspace;
@@ -67,10 +69,19 @@ public final class KeyspaceHandler implements Handler {
         return keyspace;
     }
 
+    /**
+     * NOTE: RESP is not the path this workbench measures, so the keyspace parses an array of its
+     * own: the command is copied out of the frame, and each reply is a new array.
+     */
+    @Override
+    public void handle(ByteBuffer frame, Reply reply) {
+        reply.write(handle(Handler.copyOf(frame)));
+    }
+
     @Override
     public byte[] handle(byte[] frame) {
         if (work.workMicros() > 0) {
-            work.handle(frame);
+            work.spendWork(ByteBuffer.wrap(frame));
         }
         byte[][] args = RespCodec.arguments(frame);
         String name = new String(args[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);

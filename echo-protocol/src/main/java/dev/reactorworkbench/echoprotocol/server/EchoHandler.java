@@ -1,11 +1,13 @@
 package dev.reactorworkbench.echoprotocol.server;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Echo: the reply is the frame. With {@code workMicros > 0} it first burns that much CPU per
- * message (hashing the payload in a loop until the time is spent), so the models can be compared
- * when the handler is not free. Time is wall-clock ({@link System#nanoTime()}): on a busy machine
+ * Echo: the reply is the frame, copied once, from the bytes the server read into the connection's
+ * outbound buffer ({@link Reply#write(ByteBuffer)}). With {@code workMicros > 0} it first burns
+ * that much CPU per message (hashing the payload in a loop until the time is spent), so the models
+ * can be compared when the handler is not free. Time is wall-clock ({@link System#nanoTime()}): on a busy machine
  * a descheduled thread counts its wait as work, which is what a slow handler looks like too.
  */
 public final class EchoHandler implements Handler {
@@ -29,21 +31,40 @@ public final class EchoHandler implements Handler {
         return workNanos / 1_000;
     }
 
+    // tag::echo[]
     @Override
-    public byte[] handle(byte[] frame) {
+    public void handle(ByteBuffer frame, Reply reply) {
         if (workNanos > 0) {
-            burn(frame.length == 0 ? SEED : frame);
+            spendWork(frame); // --work: burn CPU first, reading the frame
         }
-        return frame;
+        reply.write(frame); // the one copy: from the read buffer into the outbound buffer
     }
+    // end::echo[]
 
-    private void burn(byte[] bytes) {
+    /**
+     * Burns the configured CPU ({@code work}), hashing the frame's first 256 bytes in a loop until
+     * the time is spent; the frame's position and limit are unchanged. For a handler that does
+     * the same work before its own reply (the RESP keyspace).
+     */
+    public void spendWork(ByteBuffer frame) {
+        if (workNanos == 0) {
+            return;
+        }
         long deadline = System.nanoTime() + workNanos;
         CRC32C crc = new CRC32C();
-        int span = Math.min(bytes.length, 256);
+        int from = frame.position();
+        int end = frame.limit();
+        int span = Math.min(frame.remaining(), 256);
         do {
-            crc.update(bytes, 0, span);
+            if (span == 0) {
+                crc.update(SEED, 0, SEED.length);
+            } else {
+                frame.limit(from + span);
+                crc.update(frame); // moves the position to the limit
+                frame.position(from);
+            }
         } while (System.nanoTime() < deadline);
+        frame.limit(end);
         sink += crc.getValue();
     }
 

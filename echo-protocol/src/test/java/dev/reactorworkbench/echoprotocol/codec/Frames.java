@@ -59,10 +59,10 @@ final class Frames {
         List<byte[]> frames = new ArrayList<>();
         int from = 0;
         for (int cut : cuts) {
-            decoder.decode(ByteBuffer.wrap(stream, from, cut - from), frames::add);
+            decoder.decodeCopies(ByteBuffer.wrap(stream, from, cut - from), frames::add);
             from = cut;
         }
-        decoder.decode(ByteBuffer.wrap(stream, from, stream.length - from), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(stream, from, stream.length - from), frames::add);
         return frames;
     }
 }

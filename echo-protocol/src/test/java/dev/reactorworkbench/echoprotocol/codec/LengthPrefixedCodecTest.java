@@ -105,12 +105,12 @@ class LengthPrefixedCodecTest {
         ByteBuffer.wrap(start).putInt(MIB);
         List<byte[]> frames = new ArrayList<>();
         // Once first, so class loading and initialisation do not count.
-        codec.newDecoder(MIB).decode(ByteBuffer.wrap(start), frames::add);
+        codec.newDecoder(MIB).decodeCopies(ByteBuffer.wrap(start), frames::add);
 
         FrameDecoder decoder = codec.newDecoder(MIB);
         ByteBuffer in = ByteBuffer.wrap(start);
         long before = threads.getCurrentThreadAllocatedBytes();
-        decoder.decode(in, frames::add);
+        decoder.decodeCopies(in, frames::add);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(frames).isEmpty();
@@ -120,7 +120,7 @@ class LengthPrefixedCodecTest {
         // The rest of the frame still arrives whole.
         byte[] rest = new byte[MIB - 10];
         rest[rest.length - 1] = 42;
-        decoder.decode(ByteBuffer.wrap(rest), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(rest), frames::add);
         assertThat(frames).singleElement().satisfies(f -> {
             assertThat(f).hasSize(MIB);
             assertThat(f[MIB - 1]).isEqualTo((byte) 42);
@@ -135,7 +135,7 @@ class LengthPrefixedCodecTest {
         FrameDecoder decoder = codec.newDecoder(MIB);
         List<byte[]> frames = new ArrayList<>();
 
-        decoder.decode(ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN), frames::add);
 
         assertThat(frames).singleElement().isEqualTo(ascii("hello"));
     }

@@ -49,9 +49,9 @@ class LineCodecTest {
         FrameDecoder decoder = codec.newDecoder(10);
         List<byte[]> frames = new ArrayList<>();
 
-        decoder.decode(ByteBuffer.wrap(line), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(line), frames::add);
         assertThat(decoder.bufferedBytes()).isEqualTo(10);
-        decoder.decode(ByteBuffer.wrap(ascii("\n")), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(ascii("\n")), frames::add);
 
         assertThat(frames).singleElement().isEqualTo(line);
         assertThat(decoder.bufferedBytes()).isZero();
@@ -72,10 +72,10 @@ class LineCodecTest {
     @DisplayName("an over-long line is detected while it arrives in pieces without any '\\n'")
     void overLongLineInPieces() throws Exception {
         FrameDecoder decoder = codec.newDecoder(10);
-        decoder.decode(ByteBuffer.wrap(ascii("abcdef")), f -> { });
+        decoder.decodeCopies(ByteBuffer.wrap(ascii("abcdef")), f -> { });
         assertThat(decoder.bufferedBytes()).isEqualTo(6);
 
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(ascii("ghijk")), f -> { }))
+        assertThatThrownBy(() -> decoder.decodeCopies(ByteBuffer.wrap(ascii("ghijk")), f -> { }))
                 .isInstanceOfSatisfying(FrameTooLongException.class, e -> {
                     assertThat(e.limit()).isEqualTo(10);
                     assertThat(e.seen()).isEqualTo(11);
@@ -88,9 +88,9 @@ class LineCodecTest {
         FrameDecoder decoder = codec.newDecoder(10);
         byte[] line = Frames.noNewlines(11, 10);
         for (int i = 0; i < 10; i++) {
-            decoder.decode(ByteBuffer.wrap(line, i, 1), f -> { });
+            decoder.decodeCopies(ByteBuffer.wrap(line, i, 1), f -> { });
         }
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(line, 10, 1), f -> { }))
+        assertThatThrownBy(() -> decoder.decodeCopies(ByteBuffer.wrap(line, 10, 1), f -> { }))
                 .isInstanceOf(FrameTooLongException.class);
     }
 
@@ -102,11 +102,11 @@ class LineCodecTest {
                 "this JVM cannot count the bytes a thread allocates");
         int limit = 1 << 20;
         byte[] start = ascii("0123456789");
-        codec.newDecoder(limit).decode(ByteBuffer.wrap(start), f -> { }); // class loading does not count
+        codec.newDecoder(limit).decodeCopies(ByteBuffer.wrap(start), f -> { }); // class loading does not count
 
         FrameDecoder decoder = codec.newDecoder(limit);
         long before = threads.getCurrentThreadAllocatedBytes();
-        decoder.decode(ByteBuffer.wrap(start), f -> { });
+        decoder.decodeCopies(ByteBuffer.wrap(start), f -> { });
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(decoder.bufferedBytes()).isEqualTo(10);

@@ -40,7 +40,7 @@ class RespCodecTest {
     private static CloseConnectionException protocolError(String stream, List<byte[]> before) {
         FrameDecoder decoder = RespCodec.INSTANCE.newDecoder(LIMIT);
         try {
-            decoder.decode(ByteBuffer.wrap(ascii(stream)), before::add);
+            decoder.decodeCopies(ByteBuffer.wrap(ascii(stream)), before::add);
         } catch (CloseConnectionException e) {
             return e;
         }
@@ -109,12 +109,12 @@ class RespCodecTest {
     void halfACommand() throws Exception {
         FrameDecoder decoder = RespCodec.INSTANCE.newDecoder(LIMIT);
         List<byte[]> frames = new ArrayList<>();
-        decoder.decode(ByteBuffer.wrap(ascii("*2\r\n$3\r\nGET\r\n$3\r\nke")), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(ascii("*2\r\n$3\r\nGET\r\n$3\r\nke")), frames::add);
 
         assertThat(frames).isEmpty();
         assertThat(decoder.bufferedBytes()).isPositive();
 
-        decoder.decode(ByteBuffer.wrap(ascii("y\r\n")), frames::add);
+        decoder.decodeCopies(ByteBuffer.wrap(ascii("y\r\n")), frames::add);
         assertThat(commands(frames)).containsExactly("GET key");
         assertThat(decoder.bufferedBytes()).isZero();
     }
@@ -198,7 +198,7 @@ class RespCodecTest {
     void quit() {
         List<byte[]> frames = new ArrayList<>();
         FrameDecoder decoder = RespCodec.INSTANCE.newDecoder(LIMIT);
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(ascii("PING\r\n*1\r\n$4\r\nquit\r\nPING\r\n")), frames::add))
+        assertThatThrownBy(() -> decoder.decodeCopies(ByteBuffer.wrap(ascii("PING\r\n*1\r\n$4\r\nquit\r\nPING\r\n")), frames::add))
                 .isInstanceOfSatisfying(CloseConnectionException.class, e -> {
                     assertThat(e.protocolError()).isFalse();
                     assertThat(e.farewell()).isEmpty();
@@ -210,7 +210,7 @@ class RespCodecTest {
         assertThat(commands(after)).isEmpty();
         ByteBuffer more = ByteBuffer.wrap(ascii("PING\r\n"));
         try {
-            decoder.decode(more, after::add);
+            decoder.decodeCopies(more, after::add);
         } catch (CloseConnectionException e) {
             throw new AssertionError(e);
         }

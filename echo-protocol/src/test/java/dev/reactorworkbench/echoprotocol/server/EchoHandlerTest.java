@@ -38,6 +38,24 @@ class EchoHandlerTest {
     }
 
     @Test
+    @DisplayName("with work > 0 on a view in the middle of a buffer, it hashes and echoes exactly that view")
+    void workOnAView() {
+        EchoHandler handler = new EchoHandler(20);
+        byte[] bytes = new byte[600];
+        new Random(3).nextBytes(bytes);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(700).position(50).put(bytes).flip().position(50);
+        java.nio.ByteBuffer view = buffer.asReadOnlyBuffer();
+
+        handler.spendWork(view);
+        assertThat(view.position()).isEqualTo(50);
+        assertThat(view.limit()).isEqualTo(650);
+
+        ReplyBuffer reply = new ReplyBuffer(600);
+        handler.handle(view, reply);
+        assertThat(reply.toByteArray()).isEqualTo(bytes);
+    }
+
+    @Test
     @DisplayName("negative work, or more than a second, is rejected with the range")
     void rejectsBadWork() {
         assertThatThrownBy(() -> new EchoHandler(-1))

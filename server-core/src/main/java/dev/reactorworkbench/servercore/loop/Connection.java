@@ -3,6 +3,7 @@ package dev.reactorworkbench.servercore.loop;
 import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
 import dev.reactorworkbench.echoprotocol.codec.Codec;
 import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
+import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.servercore.nio.OutboundQueue;
 import dev.reactorworkbench.servercore.nio.TimerWheel;
 import dev.reactorworkbench.echoprotocol.server.ServerConfig;
@@ -31,7 +32,12 @@ import java.util.function.Function;
  * socket, the decoder, the outbound queue and the phase results below, never the key or the loop.
  *
  * <p>Memory: between frames an idle connection holds this object, its decoder's few fields, an
- * empty outbound queue and one timer entry, but no buffer (reads go into the loop's shared one).
+ * empty outbound queue and one timer entry, but no buffer: reads go into the loop's shared one,
+ * and replies into buffers from the loop's pool, given back once written.
+ *
+ * <p>Copies: a frame that arrived whole is lent to the handler as a read-only view of the shared
+ * read buffer (no copy), and the handler writes its reply into the pooled outbound buffers (one
+ * copy, for echo); the socket is written from those. See {@link #handle}.
  */
 public final class Connection implements IoHandle {
 
@@ -50,7 +56,7 @@ public final class Connection implements IoHandle {
     private final int highWaterMark;
     private final int lowWaterMark;
     private final FrameProcessor processor;
-    private final Consumer<byte[]> processNow = this::process;
+    private final Consumer<ByteBuffer> processNow = this::process;
     private final Runnable onClose;
     private final long traceId; // the client's port: what the trace events call this connection
 
@@ -60,7 +66,8 @@ public final class Connection implements IoHandle {
     private boolean inputEnded;                   // read returned -1: the peer half-closed
     private CloseConnectionException closeAsked;  // the decoder ended the conversation
     private Throwable failure;                    // reset, broken pipe, or a failing handler
-    private ArrayList<byte[]> postponed;          // frames decoded on an I/O thread, not yet processed
+    private ArrayList<byte[]> postponed;          // frames decoded on an I/O thread (copies), not yet processed
+    private Consumer<ByteBuffer> keepForLater;    // copies each frame into postponed; made with it
 
     // All loop thread only.
     private int interestOps = SelectionKey.OP_READ;
@@ -88,7 +95,7 @@ public final class Connection implements IoHandle {
         this.channel = channel;
         this.codec = config.codec();
         this.decoder = codec.newDecoder(config.maxFrameLength());
-        this.outbound = new OutboundQueue(config.writeLowWaterMark(), config.writeHighWaterMark(), stats);
+        this.outbound = new OutboundQueue(config.writeLowWaterMark(), config.writeHighWaterMark(), stats, loop.bufferPool());
         this.stats = stats;
         this.highWaterMark = config.writeHighWaterMark();
         this.lowWaterMark = config.writeLowWaterMark();
@@ -139,16 +146,18 @@ public final class Connection implements IoHandle {
         if (processor.postponeRead()) {
             return; // Redis 6: an I/O thread reads it before the loop sleeps
         }
-        readAndDecode(loop.readBuffer(), READ_BUDGET, processNow);
+        readAndDecode(loop.readBuffer(), loop.readView(), READ_BUDGET, processNow);
         afterRead();
     }
 
     /**
      * Reads up to {@code budget} bytes into {@code buffer} (one read at a time, shared by many
-     * connections) and passes each complete frame to {@code frames}. On the loop thread, or on an
-     * I/O thread during a read phase: it touches the socket, the decoder and the phase results only.
+     * connections) and passes each complete frame to {@code frames}, decoded from {@code view}
+     * (the buffer's read-only twin, so the frames lent out are read-only; null to decode the
+     * buffer itself). On the loop thread, or on an I/O thread during a read phase: it touches the
+     * socket, the decoder and the phase results only.
      */
-    private void readAndDecode(ByteBuffer buffer, int budget, Consumer<byte[]> frames) {
+    private void readAndDecode(ByteBuffer buffer, ByteBuffer view, int budget, Consumer<ByteBuffer> frames) {
         try {
             while (budget > 0 && !readPaused && !readSuspended && !inputClosed && !closed && failure == null) {
                 buffer.clear().limit(Math.min(buffer.capacity(), budget));
@@ -167,10 +176,12 @@ public final class Connection implements IoHandle {
                 bytesMoved += n;
                 stats.bytesIn(n);
                 buffer.flip();
-                // The decoder copies what it keeps, so the shared buffer is free again afterwards.
+                ByteBuffer in = view == null ? buffer : view.limit(n).position(0);
+                // Each whole frame is lent as a view and processed before the next read; the
+                // decoder copies only an unfinished frame's bytes: the shared buffer is free again.
                 Trace.Step decode = Trace.beginDecode();
                 long framesBefore = framesDecoded();
-                decoder.decode(buffer, frames); // <2>
+                decoder.decode(in, frames); // <2>
                 Trace.end(decode, traceId, requests, n, (int) (framesDecoded() - framesBefore), null);
                 if (n < asked) {
                     return; // a short read: the socket has nothing more right now
@@ -218,7 +229,7 @@ public final class Connection implements IoHandle {
         return requests + (postponed == null ? 0 : postponed.size());
     }
 
-    private void process(byte[] frame) {
+    private void process(ByteBuffer frame) {
         requests++;
         stats.messageIn();
         processor.process(frame);
@@ -226,14 +237,16 @@ public final class Connection implements IoHandle {
 
     /**
      * The postponed read (Redis 6's I/O threads): reads and decodes like a read on the loop, but
-     * keeps the frames instead of processing them. On an I/O thread during a read phase (or on the
-     * loop thread); {@link #processPostponed()} follows on the loop thread.
+     * keeps the frames instead of processing them. They outlive the read buffer, so they are
+     * copies (Redis, too, keeps each client's query buffer). On an I/O thread during a read phase
+     * (or on the loop thread); {@link #processPostponed()} follows on the loop thread.
      */
     public void readPostponed(ByteBuffer buffer, int budget) {
         if (postponed == null) {
             postponed = new ArrayList<>();
+            keepForLater = frame -> postponed.add(Handler.copyOf(frame));
         }
-        readAndDecode(buffer, budget, postponed::add);
+        readAndDecode(buffer, null, budget, keepForLater);
     }
 
     /** Loop thread, after {@link #readPostponed}: processes the kept frames in order, then settles the read. */
@@ -241,7 +254,7 @@ public final class Connection implements IoHandle {
         if (postponed != null) {
             try {
                 for (int i = 0; i < postponed.size() && !closed && failure == null; i++) {
-                    process(postponed.get(i));
+                    process(ByteBuffer.wrap(postponed.get(i)).asReadOnlyBuffer());
                 }
             } catch (RuntimeException e) {
                 failure = e; // a failing handler: afterRead() closes this connection
@@ -253,15 +266,43 @@ public final class Connection implements IoHandle {
 
     // tag::send[]
     /**
-     * Queues a reply. It is written before the loop sleeps, together with every other reply this
-     * connection got in the same turn (one gathering write), and only if the socket cannot take
-     * it all does the connection ask for OP_WRITE.
+     * Runs {@code handler} on {@code frame} here, on the loop thread, with the reply written in
+     * place: the codec's header is reserved in the outbound buffer, the handler writes the payload
+     * right behind it (the echo handler copies the frame: the one copy), then the header is
+     * filled in. The reply is written before the loop sleeps, together with every other reply
+     * this connection got in the same turn (one gathering write), and only if the socket cannot
+     * take it all does the connection ask for OP_WRITE.
+     */
+    public void handle(Handler handler, ByteBuffer frame) {
+        if (closed) {
+            return;
+        }
+        outbound.beginReply(codec);
+        try {
+            Trace.handle(handler, frame, outbound, traceId, requests);
+        } catch (RuntimeException e) {
+            outbound.abortReply(); // no half reply; the failure closes this connection (afterRead)
+            throw e;
+        }
+        outbound.endReply(codec);
+        replyQueued();
+    }
+
+    /**
+     * Queues a reply computed elsewhere (on a worker, on Redis 8's main thread), copied into the
+     * outbound buffer and framed like one written in place.
      */
     public void send(byte[] reply) {
         if (closed) {
             return; // the peer went away while the reply was being computed
         }
-        outbound.add(codec.encode(reply));
+        outbound.beginReply(codec);
+        outbound.write(reply);
+        outbound.endReply(codec);
+        replyQueued();
+    }
+
+    private void replyQueued() {
         stats.messageOut();
         queueWrite();
         updateInterest();

@@ -1,5 +1,6 @@
 package dev.reactorworkbench.servercore.loop;
 
+import dev.reactorworkbench.servercore.nio.BufferPool;
 import dev.reactorworkbench.servercore.nio.TimerWheel;
 import dev.reactorworkbench.servercore.lifecycle.ServerLog;
 import dev.reactorworkbench.servercore.lifecycle.Threads;
@@ -56,6 +57,8 @@ public final class EventLoop implements AutoCloseable {
 
     // Loop thread only.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final ByteBuffer readView = readBuffer.asReadOnlyBuffer(); // the same bytes, for the decoders' read-only views
+    private final BufferPool buffers = new BufferPool();               // loop thread; Redis 6's I/O threads give back
     private final TimerWheel timers;
     private final List<Runnable> beforeSleep = new ArrayList<>(1); // fixed before start()
     private final ArrayList<Connection> pendingWrites = new ArrayList<>(); // Redis's clients_pending_write
@@ -252,6 +255,20 @@ public final class EventLoop implements AutoCloseable {
     /** The buffer every connection of this loop reads into, one at a time. Loop thread. */
     public ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /**
+     * A read-only twin of {@link #readBuffer()} (same bytes, its own position and limit): decoders
+     * slice their frames from it, so each frame handed to a handler is read-only at the cost of
+     * one small object. Loop thread.
+     */
+    public ByteBuffer readView() {
+        return readView;
+    }
+
+    /** The pooled buffers this loop's connections write their replies into. */
+    public BufferPool bufferPool() {
+        return buffers;
     }
 
     public TimerWheel timers() {

@@ -1,5 +1,7 @@
 package dev.reactorworkbench.servercore.loop;
 
+import java.nio.ByteBuffer;
+
 /**
  * What a model does with one connection's decoded frames: the one step the loop-based models
  * change. Created per connection by the model (see {@link Connection}), so whatever a model keeps
@@ -8,8 +10,13 @@ package dev.reactorworkbench.servercore.loop;
  */
 public interface FrameProcessor {
 
-    /** Loop thread, in the order the connection's frames arrived. */
-    void process(byte[] frame);
+    /**
+     * Loop thread, in the order the connection's frames arrived. The frame is a read-only view,
+     * often of the loop's shared read buffer, valid during this call only: run the handler on it
+     * here ({@link Connection#handle}), or copy it ({@code Handler.copyOf}) to hand it to another
+     * thread.
+     */
+    void process(ByteBuffer frame);
 
     /**
      * Loop thread, when the socket is readable: return true to read it later instead of now

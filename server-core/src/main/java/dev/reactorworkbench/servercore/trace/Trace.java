@@ -1,6 +1,7 @@
 package dev.reactorworkbench.servercore.trace;
 
 import dev.reactorworkbench.echoprotocol.server.Handler;
+import dev.reactorworkbench.echoprotocol.server.Reply;
 
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
 
@@ -130,6 +132,14 @@ public final class Trace {
         byte[] reply = handler.handle(frame);
         end(step, connection, request, frame.length, 1, null);
         return reply;
+    }
+
+    /** Runs the handler for one request lent as a view, its reply written into {@code reply}; a Handle span. */
+    public static void handle(Handler handler, ByteBuffer frame, Reply reply, long connection, long request) {
+        Step step = begin(new Handle());
+        int length = frame.remaining();
+        handler.handle(frame, reply);
+        end(step, connection, request, length, 1, null);
     }
 
     // ---- Instants ----------------------------------------------------------------------------

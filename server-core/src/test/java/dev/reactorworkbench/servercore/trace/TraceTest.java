@@ -1,5 +1,6 @@
 package dev.reactorworkbench.servercore.trace;
 
+import dev.reactorworkbench.echoprotocol.server.Handler;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -20,7 +21,7 @@ class TraceTest {
         assertThat(Trace.beginRead()).isNull();
         assertThat(Trace.beginWait()).isNull();
         Trace.end(null, 1, 2, 3, 4, "nothing"); // must not throw
-        assertThat(Trace.handle(frame -> frame, new byte[]{7}, 1, 1)).containsExactly(7);
+        assertThat(Trace.handle(Handler.ofBytes(frame -> frame), new byte[]{7}, 1, 1)).containsExactly(7);
     }
 
     @Test
@@ -34,7 +35,7 @@ class TraceTest {
             recording.start();
             Trace.Step read = Trace.beginRead();
             Trace.end(read, 40_001, 0, 68, 0, null);
-            Trace.handle(frame -> frame, new byte[64], 40_001, 3);
+            Trace.handle(Handler.ofBytes(frame -> frame), new byte[64], 40_001, 3);
             Trace.handOff(40_001, 3, 1, "worker-*");
             Trace.wakeup("reactor");
             recording.stop();
