@@ -79,7 +79,10 @@ public final class CompareCommand implements Callable<Integer> {
             + "with --quick: 1,000 connections only).")
     Boolean memory;
 
-    @Option(names = "--open-loop", negatable = true, description = "Run the open-loop latency runs after the sweep "
+    // An option that is on by default is declared by its negative name (picocli's rule for negatable
+    // options): declared as --open-loop with the field true, each form toggled the default, so
+    // --no-open-loop ran the open loop and --open-loop skipped it.
+    @Option(names = "--no-open-loop", negatable = true, description = "Run the open-loop latency runs after the sweep "
             + "(default: on; they need netty-nio among the servers, whose capacity sets the rate).")
     boolean openLoop = true;
 
