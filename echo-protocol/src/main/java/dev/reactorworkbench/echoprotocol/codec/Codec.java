@@ -26,14 +26,23 @@ public interface Codec {
     // straight into the outbound buffer, then fills the header in and appends the trailer, so the
     // payload is never copied into a reply of its own first.
 
-    /** Bytes in front of every reply: the length prefix's 4, or 0. */
-    int headerLength();
+    /** Bytes in front of every reply: the length prefix's 4; by default none. */
+    default int headerLength() {
+        return 0;
+    }
 
-    /** Writes the header of a reply of {@code payloadLength} bytes at {@code index} of {@code buffer} (absolute). */
-    void putHeader(ByteBuffer buffer, int index, int payloadLength);
+    /**
+     * Writes the header of a reply of {@code payloadLength} bytes at {@code index} of {@code buffer}
+     * (absolute); by default there is none to write.
+     */
+    default void putHeader(ByteBuffer buffer, int index, int payloadLength) {
+        // no header
+    }
 
-    /** Bytes after every reply: the line codec's {@code \n}, or none. */
-    byte[] trailer();
+    /** Bytes after every reply: the line codec's {@code \n}; by default none. */
+    default byte[] trailer() {
+        return NO_BYTES;
+    }
 
     /** The codecs every model speaks, in the order {@code --help} lists them. */
     static List<Codec> all() {

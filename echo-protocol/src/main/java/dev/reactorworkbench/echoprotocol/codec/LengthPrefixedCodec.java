@@ -44,11 +44,6 @@ public final class LengthPrefixedCodec implements Codec {
         buffer.putInt(index, payloadLength); // ByteBuffer's absolute putInt is big-endian unless told otherwise
     }
 
-    @Override
-    public byte[] trailer() {
-        return NO_BYTES;
-    }
-
     /** Writes one frame's bytes (header and payload) for a client. */
     public static byte[] frame(byte[] payload) {
         return INSTANCE.encode(payload).array();

@@ -33,16 +33,6 @@ public final class LineCodec implements Codec {
     }
 
     @Override
-    public int headerLength() {
-        return 0;
-    }
-
-    @Override
-    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
-        // no header
-    }
-
-    @Override
     public byte[] trailer() {
         return NEWLINE;
     }

@@ -45,18 +45,4 @@ public final class RawCodec implements Codec {
         return ByteBuffer.wrap(reply);
     }
 
-    @Override
-    public int headerLength() {
-        return 0;
-    }
-
-    @Override
-    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
-        // no framing
-    }
-
-    @Override
-    public byte[] trailer() {
-        return NO_BYTES;
-    }
 }

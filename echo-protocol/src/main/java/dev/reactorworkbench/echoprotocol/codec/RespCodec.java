@@ -55,25 +55,10 @@ public final class RespCodec implements Codec {
         return new Decoder(maxFrameLength);
     }
 
-    /** The reply is already RESP: written as it is. */
+    /** The reply is already RESP: written as it is (so no header and no trailer, Codec's defaults). */
     @Override
     public ByteBuffer encode(byte[] reply) {
         return ByteBuffer.wrap(reply);
-    }
-
-    @Override
-    public int headerLength() {
-        return 0;
-    }
-
-    @Override
-    public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
-        // the keyspace writes RESP itself
-    }
-
-    @Override
-    public byte[] trailer() {
-        return NO_BYTES;
     }
 
     /** A command in the frame form: {@code *N\r\n} then {@code $len\r\nbytes\r\n} per argument. */
