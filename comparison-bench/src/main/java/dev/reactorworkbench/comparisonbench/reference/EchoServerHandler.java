@@ -5,6 +5,7 @@ import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.Reply;
 import dev.reactorworkbench.echoprotocol.server.ServerStats;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,7 +51,11 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     private final ByteBufReply reply = new ByteBufReply(); // lent to the handler during each call
     private ChannelFuture lastWrite;      // the latest reply's write since the last flush
     private ChannelHandlerContext context; // set in handlerAdded, for the two callbacks below
-    private final Runnable resync = () -> syncPending(context);          // on this handler's thread
+    private boolean closing;              // a protocol error: reading stays off until the close
+    private final Runnable resync = () -> {                               // on this handler's thread
+        syncPending(context);
+        resumeIfDrained(context);
+    };
     private final ChannelFutureListener batchWritten = f -> context.executor().execute(resync);
 
     EchoServerHandler(Handler handler, ServerStats stats) {
@@ -141,6 +146,7 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
             // An oversized length: a protocol error. Stop reading, send the replies already
             // written, close this connection only.
             stats.protocolError();
+            closing = true;
             ctx.channel().config().setAutoRead(false);
             NettyReferenceServer.flushThenClose(ctx.channel());
         } else {
@@ -190,6 +196,21 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
      * that has in fact been written out; a sample after each batch's last reply is written (see
      * channelReadComplete) brings it back to 0 once everything is out.
      */
+    /**
+     * Reading was switched off at the high water mark and the queue has since drained below the low
+     * one without Netty saying so: with an executor, the hand-off count can fall after the last
+     * {@code channelRead} looked, and the outbound bytes can drain without crossing a water mark
+     * (no {@code channelWritabilityChanged}). Without this look a connection could stop being read
+     * for good (seen once: a pipelined burst, then a frame sent byte by byte never got its reply).
+     */
+    private void resumeIfDrained(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        if (!closing && !channel.config().isAutoRead() && channel.isWritable()
+                && (handedOff == null || handedOff.get() + queuedBytes(channel) <= lowWater)) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
     private void syncPending(ChannelHandlerContext ctx) {
         ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
         long now = buffer == null ? 0 : buffer.totalPendingWriteBytes();
