@@ -1,8 +1,6 @@
 package dev.reactorworkbench.redis8asynciothreads;
 
-import dev.reactorworkbench.echoprotocol.codec.CloseConnectionException;
-import dev.reactorworkbench.echoprotocol.codec.Codec;
-import dev.reactorworkbench.echoprotocol.codec.FrameDecoder;
+import dev.reactorworkbench.conformancekit.ConversationEndingCodec;
 import dev.reactorworkbench.echoprotocol.codec.LengthPrefixedCodec;
 import dev.reactorworkbench.echoprotocol.server.Handler;
 import dev.reactorworkbench.echoprotocol.server.RunningServer;
@@ -15,12 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +37,7 @@ class CloseAcrossTheHopTest {
             sleep(200);
             return frame;
         });
-        ServerConfig config = ServerConfig.builder().port(0).codec(new ThirdFrameEndsIt()).handler(slowEcho)
+        ServerConfig config = ServerConfig.builder().port(0).codec(new ConversationEndingCodec(FAREWELL, true)).handler(slowEcho)
                 .option("io-threads", "3").build();
         try (RunningServer server = new Redis8AsyncIoThreadsModel().start(config);
              Socket socket = connect(server)) {
@@ -127,58 +121,5 @@ class CloseAcrossTheHopTest {
             all.write(buf, 0, n);
         }
         return all.toByteArray();
-    }
-
-    /** Length-prefixed frames; the third ends the conversation with a farewell, as RESP's protocol errors do. */
-    static final class ThirdFrameEndsIt implements Codec {
-        @Override
-        public String name() {
-            return "third-frame-ends-it";
-        }
-
-        @Override
-        public FrameDecoder newDecoder(int maxFrameLength) {
-            FrameDecoder frames = LengthPrefixedCodec.INSTANCE.newDecoder(maxFrameLength);
-            return new FrameDecoder() {
-                private int seen;
-
-                @Override
-                public void decode(ByteBuffer in, Consumer<ByteBuffer> out) throws CloseConnectionException {
-                    List<byte[]> decoded = new ArrayList<>();
-                    frames.decodeCopies(in, decoded::add);
-                    for (byte[] frame : decoded) {
-                        if (++seen == 3) {
-                            throw new CloseConnectionException("test: the third frame ends it", FAREWELL, true);
-                        }
-                        out.accept(ByteBuffer.wrap(frame).asReadOnlyBuffer());
-                    }
-                }
-
-                @Override
-                public int bufferedBytes() {
-                    return frames.bufferedBytes();
-                }
-            };
-        }
-
-        @Override
-        public ByteBuffer encode(byte[] reply) {
-            return LengthPrefixedCodec.INSTANCE.encode(reply);
-        }
-
-        @Override
-        public int headerLength() {
-            return LengthPrefixedCodec.INSTANCE.headerLength();
-        }
-
-        @Override
-        public void putHeader(ByteBuffer buffer, int index, int payloadLength) {
-            LengthPrefixedCodec.INSTANCE.putHeader(buffer, index, payloadLength);
-        }
-
-        @Override
-        public byte[] trailer() {
-            return LengthPrefixedCodec.INSTANCE.trailer();
-        }
     }
 }
