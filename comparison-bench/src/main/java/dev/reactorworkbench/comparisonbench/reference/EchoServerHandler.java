@@ -51,7 +51,6 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     private final ByteBufReply reply = new ByteBufReply(); // lent to the handler during each call
     private ChannelFuture lastWrite;      // the latest reply's write since the last flush
     private ChannelHandlerContext context; // set in handlerAdded, for the two callbacks below
-    private boolean closing;              // a protocol error: reading stays off until the close
     private final Runnable resync = () -> {                               // on this handler's thread
         syncPending(context);
         resumeIfDrained(context);
@@ -123,8 +122,7 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable()
-                && (handedOff == null || handedOff.get() + queuedBytes(ctx.channel()) <= lowWater));
+        ctx.channel().config().setAutoRead(drained(ctx.channel(), handedOff, lowWater));
         syncPending(ctx);
         ctx.fireChannelWritabilityChanged();
     }
@@ -146,7 +144,6 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
             // An oversized length: a protocol error. Stop reading, send the replies already
             // written, close this connection only.
             stats.protocolError();
-            closing = true;
             ctx.channel().config().setAutoRead(false);
             NettyReferenceServer.flushThenClose(ctx.channel());
         } else {
@@ -184,7 +181,16 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
-    static long queuedBytes(io.netty.channel.Channel channel) {
+    /**
+     * Whether {@code channel} may be read again: it is writable and, with an executor
+     * ({@code handedOff} not null), its replies queued and frames handed over are back under the low
+     * water mark. Any thread.
+     */
+    static boolean drained(Channel channel, AtomicLong handedOff, long lowWater) {
+        return channel.isWritable() && (handedOff == null || handedOff.get() + queuedBytes(channel) <= lowWater);
+    }
+
+    static long queuedBytes(Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
@@ -202,11 +208,12 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
      * {@code channelRead} looked, and the outbound bytes can drain without crossing a water mark
      * (no {@code channelWritabilityChanged}). Without this look a connection could stop being read
      * for good (seen once: a pipelined burst, then a frame sent byte by byte never got its reply).
+     * Not on a channel being closed (shutdown or a protocol error): it must stay unread.
      */
     private void resumeIfDrained(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        if (!closing && !channel.config().isAutoRead() && channel.isWritable()
-                && (handedOff == null || handedOff.get() + queuedBytes(channel) <= lowWater)) {
+        if (!channel.config().isAutoRead() && !channel.hasAttr(NettyReferenceServer.CLOSING)
+                && drained(channel, handedOff, lowWater)) {
             channel.config().setAutoRead(true);
         }
     }

@@ -35,7 +35,7 @@ final class HandOffLimit extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             // The executor may have drained everything between the count and the switch above,
             // and then saw reading still on: nobody would switch it back. Look again.
-            if (handedOff.get() + EchoServerHandler.queuedBytes(ctx.channel()) <= lowWater && ctx.channel().isWritable()) {
+            if (EchoServerHandler.drained(ctx.channel(), handedOff, lowWater)) {
                 ctx.channel().config().setAutoRead(true);
             }
         }

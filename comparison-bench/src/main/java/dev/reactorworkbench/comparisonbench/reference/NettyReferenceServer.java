@@ -25,6 +25,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -160,6 +161,9 @@ final class NettyReferenceServer implements RunningServer {
         return stats;
     }
 
+    /** Set on a channel that is being closed (shutdown, protocol error): nothing turns reading back on. */
+    static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("reactorworkbench.closing");
+
     // tag::close[]
     @Override
     public void close() {
@@ -195,6 +199,7 @@ final class NettyReferenceServer implements RunningServer {
      * encoder does not turn it into an empty frame.
      */
     static void flushThenClose(Channel ch) {
+        ch.attr(CLOSING).set(Boolean.TRUE); // reading stays off from here on (EchoServerHandler)
         ChannelHandlerContext first = ch.pipeline().firstContext();
         if (first == null) {
             ch.close();
