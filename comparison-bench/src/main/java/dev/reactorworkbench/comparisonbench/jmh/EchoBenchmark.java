@@ -38,9 +38,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Echo throughput, latency and cost per message of one server (a model or a Netty reference
- * server) under a closed-loop load: {@code connections} connections, one request in flight on
- * each (depth 1), each request {@code payload} bytes, the handler burning {@code work}
- * microseconds per message, the server running {@code threads} threads in its pool.
+ * server) under a closed-loop load: {@code connections} connections, {@code depth} requests in
+ * flight on each (1 unless pipelined), each request {@code payload} bytes, the handler burning
+ * {@code work} microseconds per message, the server running {@code threads} threads in its pool.
  *
  * <h2>What is measured</h2>
  * <ul>
@@ -98,8 +98,6 @@ public class EchoBenchmark {
     public static final String NO_MODEL = "(give -p model=NAME,...)";
     /** Replies per {@link #echo()} call. */
     public static final int BATCH = 100;
-    /** Requests in flight per connection. */
-    public static final int DEPTH = 1;
     /** A trial with no reply for this long fails. */
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
     private static final long POLL_NANOS = 500_000;
@@ -115,6 +113,14 @@ public class EchoBenchmark {
 
     @Param({"0", "20"})
     public int work;
+
+    /**
+     * Requests in flight per connection: 1 (send, wait for the reply, send the next) or more
+     * (pipelined: the connection keeps {@code depth} requests outstanding, so the server reads
+     * several frames at once and may answer them with one write).
+     */
+    @Param({"1"})
+    public int depth = 1; // JMH sets it; the default serves tests that build the state by hand
 
     /** The server's {@code --threads}; 0 = the number of cores. */
     @Param({"0"})
@@ -158,7 +164,7 @@ public class EchoBenchmark {
         pinning.pinThisProcess();
         server = startServer(wire, pinning);
         try {
-            LoadSpec spec = LoadSpec.closedLoop("127.0.0.1", server.port(), connections, DEPTH, payload, Duration.ofHours(1))
+            LoadSpec spec = LoadSpec.closedLoop("127.0.0.1", server.port(), connections, depth, payload, Duration.ofHours(1))
                     .withThreads(clientThreads(connections))
                     .withDrainTimeout(STALL_TIMEOUT)
                     .withProtocol(wire);
@@ -284,6 +290,11 @@ public class EchoBenchmark {
         if (result != null && !result.ok()) {
             throw new IllegalStateException(model + ": the load failed: " + String.join("; ", result.errors()));
         }
+    }
+
+    /** The trial's load, for tests: what the generator was told (connections, depth, payload). */
+    LoadSpec loadSpec() {
+        return load.spec();
     }
 
     /** The server process, for tests: its pid and whether it is alive. */

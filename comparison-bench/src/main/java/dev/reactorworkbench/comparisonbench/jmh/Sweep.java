@@ -161,9 +161,10 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
                 + " replies per operation)");
         m.put("mode", mode);
         m.put("servers", String.join(", ", servers));
-        m.put("shapes", shapes.stream().map(Shape::toString).toList().toString() + " (connections x payload x work)");
-        m.put("load", "closed loop, depth " + EchoBenchmark.DEPTH + " (one request in flight per connection), "
-                + "every reply checked byte for byte");
+        m.put("shapes", shapes.stream().map(Shape::toString).toList().toString()
+                + " (connections x payload x work, x depth when pipelined)");
+        m.put("load", "closed loop: each connection keeps depth requests in flight (1 unless the shape says "
+                + "otherwise: send one, wait for its reply, send the next), every reply checked byte for byte");
         m.put("forks", forks);
         m.put("warmup", warmupIterations + " x " + trim(warmupSeconds) + " s");
         m.put("measurement", iterations + " x " + trim(iterationSeconds) + " s");
@@ -230,7 +231,7 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
         }
     }
 
-    private org.openjdk.jmh.runner.options.Options options(Point point, Path json) {
+    org.openjdk.jmh.runner.options.Options options(Point point, Path json) {
         ChainedOptionsBuilder options = new OptionsBuilder();
         if (!jmhArgs.isEmpty()) {
             try {
@@ -246,6 +247,7 @@ public record Sweep(List<String> servers, List<Shape> shapes, boolean twins, int
                 .param("connections", Integer.toString(point.shape().connections()))
                 .param("payload", Integer.toString(point.shape().payload()))
                 .param("work", Integer.toString(point.shape().work()))
+                .param("depth", Integer.toString(point.shape().depth()))
                 .param("threads", Integer.toString(point.threads()))
                 .param("protocol", protocol)
                 .forks(forks)

@@ -59,7 +59,7 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
      * @param metrics       secondary metrics by name: the costs per message and the closed-loop latency (us)
      * @param serverThreads platform threads the server ran (0 when not recorded)
      */
-    public record Row(String server, int threads, int connections, int payload, int work, int forks,
+    public record Row(String server, int threads, int connections, int payload, int work, int depth, int forks,
                       Figure msgsPerSec, Map<String, Figure> metrics, int serverThreads, int clientThreads) {
 
         public Figure metric(String name) {
@@ -67,26 +67,35 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
         }
 
         public Shape shape() {
-            return new Shape(connections, payload, work);
+            return new Shape(connections, payload, work, depth);
         }
     }
 
-    /** The load a row ran under; rows of one shape are compared with each other. */
-    public record Shape(int connections, int payload, int work) implements Comparable<Shape> {
+    /**
+     * The load a row ran under; rows of one shape are compared with each other. {@code depth}:
+     * requests in flight per connection (1 in a results file that does not record it).
+     */
+    public record Shape(int connections, int payload, int work, int depth) implements Comparable<Shape> {
+
+        /** One request in flight per connection. */
+        public Shape(int connections, int payload, int work) {
+            this(connections, payload, work, 1);
+        }
 
         @Override
         public int compareTo(Shape o) {
-            return Comparator.comparingInt(Shape::payload).thenComparingInt(Shape::work)
+            return Comparator.comparingInt(Shape::payload).thenComparingInt(Shape::work).thenComparingInt(Shape::depth)
                     .thenComparingInt(Shape::connections).compare(this, o);
         }
 
         public String describe() {
-            return connections + " connection" + (connections == 1 ? "" : "s") + " x " + payload + " B x work " + work + " µs";
+            return connections + " connection" + (connections == 1 ? "" : "s") + " x " + payload + " B x work " + work + " µs"
+                    + (depth == 1 ? "" : " x " + depth + " pipelined");
         }
 
-        /** The part of a chart's file name: {@code c64-p64-w0}. */
+        /** The part of a chart's file name and a fact's key: {@code c64-p64-w0}, {@code c64-p64-w0-d16} when pipelined. */
         public String fileKey() {
-            return "c" + connections + "-p" + payload + "-w" + work;
+            return "c" + connections + "-p" + payload + "-w" + work + (depth == 1 ? "" : "-d" + depth);
         }
     }
 
@@ -137,7 +146,7 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
             Map<String, JmhMetric> secondary = r.secondaryMetrics() == null ? Map.of() : r.secondaryMetrics();
             secondary.forEach((name, m) -> metrics.put(name, figure(m, kind)));
             rows.add(new Row(params.get("model"), intParam(params, "threads", 0), intParam(params, "connections", -1),
-                    intParam(params, "payload", -1), intParam(params, "work", -1), r.forks(),
+                    intParam(params, "payload", -1), intParam(params, "work", -1), intParam(params, "depth", 1), r.forks(),
                     figure(r.primaryMetric(), kind), Map.copyOf(metrics),
                     (int) zeroIfNaN(metrics.getOrDefault("server.threads", Figure.MISSING).value()),
                     (int) zeroIfNaN(metrics.getOrDefault("client.threads", Figure.MISSING).value())));

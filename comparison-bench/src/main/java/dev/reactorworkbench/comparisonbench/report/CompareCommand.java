@@ -63,6 +63,7 @@ import java.util.regex.Pattern;
         footer = {"", "Examples:", "  ./workbench compare --quick", "  ./workbench compare",
                 "  ./workbench compare --quick --servers single-thread-reactor,netty-nio",
                 "  ./workbench compare --servers redis6-io-threads,netty-nio --connections 64,1024 --payload 64 --forks 5",
+                "  ./workbench compare --servers single-thread-reactor,netty-nio --connections 64 --depth 16 --no-open-loop",
                 "  ./workbench compare --quick --servers netty-nio -- -prof gc"})
 public final class CompareCommand implements Callable<Integer> {
 
@@ -98,6 +99,11 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--work", split = ",", paramLabel = "<us>", description = "Loads: these handler work times in microseconds (default 0).")
     List<Integer> works;
+
+    @Option(names = "--depth", split = ",", paramLabel = "<n>", description = "Loads: these pipeline depths, requests in "
+            + "flight per connection (default 1: send one, wait for its reply, send the next; e.g. 16 pipelines 16); the "
+            + "open loop runs at the depth-1 loads only.")
+    List<Integer> depths;
 
     @Option(names = "--forks", paramLabel = "<n>", description = "JMH forks per point (default: 3, --quick 1).")
     Integer forks;
@@ -344,12 +350,13 @@ public final class CompareCommand implements Callable<Integer> {
             // The default RESP loads have work 0: real Redis burns no handler work (Sweep runs its rows at
             // work-0 loads only).
             sweep = sweep.withProtocol("resp");
-            if (!quick && connections == null && payloads == null && works == null) {
+            if (!quick && connections == null && payloads == null && works == null && depths == null) {
                 sweep = sweep.withShapes(Shape.grid(List.of(64, 1024), List.of(64), List.of(0)));
             }
         }
-        if (connections != null || payloads != null || works != null) {
-            sweep = sweep.withShapes(Shape.grid(orDefault(connections, 64), orDefault(payloads, 64), orDefault(works, 0)));
+        if (connections != null || payloads != null || works != null || depths != null) {
+            sweep = sweep.withShapes(Shape.grid(orDefault(connections, 64), orDefault(payloads, 64), orDefault(works, 0),
+                    orDefault(depths, 1)));
         }
         if (forks != null) {
             if (forks < 1) {
@@ -404,17 +411,23 @@ public final class CompareCommand implements Callable<Integer> {
     /**
      * The open-loop runs: at 64 and 1,024 connections x 64 B x 0 (those of the sweep's shapes; a
      * custom run takes its first shape), 50 % and 90 % of netty-nio's capacity; quick: the first
-     * shape, shorter. None without netty-nio, whose capacity sets the rate, or with --no-open-loop.
+     * shape, shorter. None without netty-nio, whose capacity sets the rate, or with --no-open-loop;
+     * only at depth-1 loads (the open loop keeps its own {@link OpenLoopRuns#DEPTH}, and the capacity
+     * that sets its rate is the one-in-flight capacity).
      */
     private OpenLoopRuns openLoopRuns(Sweep sweep) {
         if (!openLoop || !sweep.servers().contains(Servers.BASELINE) || !"echo".equals(sweep.protocol())) {
             return null;
         }
-        List<Shape> shapes = sweep.shapes().stream()
+        List<Shape> oneInFlight = sweep.shapes().stream().filter(s -> s.depth() == 1).toList();
+        if (oneInFlight.isEmpty()) {
+            return null;
+        }
+        List<Shape> shapes = oneInFlight.stream()
                 .filter(s -> s.payload() == 64 && s.work() == 0 && (s.connections() == 64 || s.connections() == 1024))
                 .toList();
         if (shapes.isEmpty() || quick) {
-            shapes = List.of(sweep.shapes().getFirst());
+            shapes = List.of(oneInFlight.getFirst());
         }
         return quick
                 ? new OpenLoopRuns(sweep.servers(), shapes, List.of(0.5, 0.9), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -433,7 +446,8 @@ public final class CompareCommand implements Callable<Integer> {
                         && Servers.BASELINE.equals(p.get("model")) && String.valueOf(cores).equals(p.get("threads"))
                         && result.get("primaryMetric") instanceof Map<?, ?> primary) {
                     Shape shape = new Shape(Integer.parseInt((String) p.get("connections")),
-                            Integer.parseInt((String) p.get("payload")), Integer.parseInt((String) p.get("work")));
+                            Integer.parseInt((String) p.get("payload")), Integer.parseInt((String) p.get("work")),
+                            p.get("depth") == null ? 1 : Integer.parseInt((String) p.get("depth")));
                     capacities.put(shape, new OpenLoopRuns.Capacity(Servers.BASELINE, ((Number) primary.get("score")).doubleValue()));
                 }
             }

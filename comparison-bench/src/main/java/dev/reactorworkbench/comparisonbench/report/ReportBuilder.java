@@ -26,8 +26,9 @@ import java.util.function.Function;
  *       is computed and stated, and a difference is called real only when the two intervals are apart.</li>
  *   <li>Charts ({@link SvgChart}), named so the docs can embed them:
  *     <ul>
- *       <li>{@code throughput-p{payload}-w{work}.svg}: msgs/s by connections, a bar per server, error bars;</li>
- *       <li>{@code cpu-p{payload}-w{work}.svg}: the server's CPU per message by connections;</li>
+ *       <li>{@code throughput-p{payload}-w{work}.svg}: msgs/s by connections, a bar per server, error bars
+ *           ({@code -d{depth}} added for a pipelined load);</li>
+ *       <li>{@code cpu-p{payload}-w{work}.svg}: the server's CPU per message by connections (the same);</li>
  *       <li>{@code latency-open-c{connections}-p{payload}-w{work}-load{50|90}.svg}: open-loop latency spectra;</li>
  *       <li>{@code memory.svg}: heap and RSS per idle connection (log scale);</li>
  *       <li>{@code highlight/{model}/...}: the throughput, CPU and spectrum charts again with that model
@@ -121,17 +122,18 @@ public final class ReportBuilder {
     Map<String, SvgChart> charts() {
         Map<String, SvgChart> charts = new LinkedHashMap<>();
         String interval = "error bars: " + shortInterval();
-        for (int[] pw : payloadWorks()) {
+        for (int[] pwd : payloadWorkDepths()) {
             List<BenchResults.Shape> shapes = results.shapes().stream()
-                    .filter(s -> s.payload() == pw[0] && s.work() == pw[1]).toList();
+                    .filter(s -> s.payload() == pwd[0] && s.work() == pwd[1] && s.depth() == pwd[2]).toList();
             List<String> categories = shapes.stream().map(s -> s.connections() + " conn" + (s.connections() == 1 ? "" : "s")).toList();
-            String what = "payload " + pw[0] + " B, work " + pw[1] + " µs";
-            charts.put("throughput-p" + pw[0] + "-w" + pw[1], SvgChart.bars("Throughput, " + what,
+            String what = "payload " + pwd[0] + " B, work " + pwd[1] + " µs" + (pwd[2] == 1 ? "" : ", " + pwd[2] + " pipelined");
+            String key = "p" + pwd[0] + "-w" + pwd[1] + (pwd[2] == 1 ? "" : "-d" + pwd[2]);
+            charts.put("throughput-" + key, SvgChart.bars("Throughput, " + what,
                     "closed loop, checked replies per second; " + interval, "connections", "msgs/s", false, categories,
                     barSeries(shapes, BenchResults.Row::msgsPerSec)));
             List<SvgChart.Series> cpu = barSeries(shapes, r -> r.metric("server.cpu.us/msg"));
             if (cpu.stream().anyMatch(s -> s.values().stream().anyMatch(Figure::present))) {
-                charts.put("cpu-p" + pw[0] + "-w" + pw[1], SvgChart.bars("Server CPU per message, " + what,
+                charts.put("cpu-" + key, SvgChart.bars("Server CPU per message, " + what,
                         "user + system CPU of the server process over checked replies (lower is better); " + interval,
                         "connections", "CPU µs per message", false, categories, cpu));
             }
@@ -216,11 +218,12 @@ public final class ReportBuilder {
         return Math.max(0, everyLabel.indexOf(label));
     }
 
-    private List<int[]> payloadWorks() {
+    /** One chart per payload, work and depth (its bars: the connection counts). */
+    private List<int[]> payloadWorkDepths() {
         List<int[]> out = new ArrayList<>();
         for (BenchResults.Shape s : results.shapes()) {
-            if (out.stream().noneMatch(pw -> pw[0] == s.payload() && pw[1] == s.work())) {
-                out.add(new int[]{s.payload(), s.work()});
+            if (out.stream().noneMatch(pwd -> pwd[0] == s.payload() && pwd[1] == s.work() && pwd[2] == s.depth())) {
+                out.add(new int[]{s.payload(), s.work(), s.depth()});
             }
         }
         return out;

@@ -64,4 +64,31 @@ class EchoBenchmarkIT {
         assertThat(byLabel.get("server.writes/msg")).isPositive();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("load-client-"));
     }
+
+    @Test
+    @DisplayName("a pipelined trial gives the load generator its depth, and every reply is still counted and checked")
+    void pipelinedTrial() throws Exception {
+        EchoBenchmark b = new EchoBenchmark();
+        b.model = "single-thread-reactor";
+        b.connections = 2;
+        b.payload = 64;
+        b.work = 0;
+        b.depth = 16;
+        b.threads = 1;
+
+        b.startServerAndLoad();
+        try {
+            assertThat(b.loadSpec().depth()).isEqualTo(16);
+            assertThat(b.loadSpec().connections()).isEqualTo(2);
+            b.startIteration();
+            long first = b.echo();
+            long second = b.echo();
+            b.endIteration();
+            assertThat(first).isGreaterThanOrEqualTo(EchoBenchmark.BATCH);
+            assertThat(second).isGreaterThanOrEqualTo(2L * EchoBenchmark.BATCH);
+        } finally {
+            b.stopLoadAndServer(); // throws if any reply failed its check
+        }
+        new LatencyProfiler().afterIteration(null, null, null); // leaves nothing published for the next test
+    }
 }

@@ -104,6 +104,28 @@ class EchoBenchmarkTest {
     }
 
     @Test
+    @DisplayName("a pipelined load is a shape of its own: --depth makes the combinations, JMH is given the depth, the name says it")
+    void pipelinedShapes() {
+        assertThat(Shape.grid(List.of(64), List.of(64), List.of(0), List.of(1, 16)))
+                .containsExactly(new Shape(64, 64, 0), new Shape(64, 64, 0, 16));
+        assertThat(new Shape(64, 64, 0, 16)).hasToString("64 x 64 B x 0 us x depth 16");
+        assertThat(new Shape(64, 64, 0)).hasToString("64 x 64 B x 0 us");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Shape(64, 64, 0, 0)).withMessageContaining("depth 1..");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Shape(64, 64, 0, Shape.MAX_DEPTH + 1))
+                .withMessageContaining("depth " + (Shape.MAX_DEPTH + 1));
+
+        Sweep sweep = Sweep.quick(List.of("single-thread-reactor")).withShapes(List.of(new Shape(64, 64, 0, 16)));
+        Sweep.Point point = sweep.points().getFirst();
+        var options = sweep.options(point, java.nio.file.Path.of("unused.json"));
+        assertThat(options.getParameter("depth").get()).containsExactly("16");
+        assertThat(options.getParameter("connections").get()).containsExactly("64");
+        assertThat((String) sweep.describe().get("shapes")).contains("64 x 64 B x 0 us x depth 16");
+        // A depth-1 load still says depth 1 to JMH (the benchmark's default is not relied upon).
+        assertThat(Sweep.quick(List.of("netty-nio")).options(Sweep.quick(List.of("netty-nio")).points().getFirst(),
+                java.nio.file.Path.of("unused.json")).getParameter("depth").get()).containsExactly("1");
+    }
+
+    @Test
     @DisplayName("--connections/--payload/--work make every combination; a bad shape or bad JMH arguments say what is wrong")
     void shapesAndJmhArgs() {
         assertThat(Shape.grid(List.of(1, 64), List.of(64), List.of(0, 20))).containsExactly(new Shape(1, 64, 0),

@@ -52,6 +52,28 @@ class DocsFactsTest {
     }
 
     @Test
+    @DisplayName("a pipelined load is a shape of its own: its facts end in -dN, its ratios compare rows of the same depth, "
+            + "its charts are apart from the depth-1 charts")
+    void pipelinedRows() throws IOException {
+        Fixtures f = Fixtures.standard()
+                .row("single-thread-reactor", 2, 64, 64, 0, 90_000, 88_000, 92_000, 5).depth(16)
+                .row("netty-nio", 1, 64, 64, 0, 60_000, 58_000, 62_000, 7).depth(16)
+                .row("netty-nio", 2, 64, 64, 0, 70_000, 68_000, 72_000, 8).depth(16);
+        BenchResults results = BenchResults.parse(f.resultsJson());
+        Map<String, String> a = new DocsFacts("results", results, null, null).attributes();
+
+        assertThat(results.shapes()).contains(new BenchResults.Shape(64, 64, 0), new BenchResults.Shape(64, 64, 0, 16));
+        assertThat(a).containsEntry("results-single-thread-reactor-c64-p64-w0-msgs", "30,000 [29,000–31,000] msgs/s")
+                .containsEntry("results-single-thread-reactor-c64-p64-w0-d16-msgs", "90,000 [88,000–92,000] msgs/s")
+                // 90,000 / 60,000 (its twin at depth 16), not / 25,000 (the twin at depth 1)
+                .containsEntry("results-single-thread-reactor-c64-p64-w0-d16-vs-twin", "1.50x [1.42x–1.59x], apart")
+                .containsEntry("results-single-thread-reactor-c64-p64-w0-d16-vs-netty", "1.29x [1.22x–1.35x], apart");
+        assertThat(new ReportBuilder(results, null).charts()).containsKeys("throughput-p64-w0", "throughput-p64-w0-d16",
+                "cpu-p64-w0-d16");
+        assertThat(new BenchResults.Shape(64, 64, 0, 16).describe()).endsWith("x 16 pipelined");
+    }
+
+    @Test
     @DisplayName("the report writes facts.adoc named after its directory, the same attributes as the builder's")
     void writtenBesideTheReport() throws IOException {
         Path out = dir.resolve("redis-story");

@@ -81,6 +81,12 @@ public final class Fixtures {
         return this;
     }
 
+    /** The last row ran pipelined: JMH's {@code depth} parameter (absent, as in older files, means 1). */
+    Fixtures depth(int depth) {
+        ((ObjectNode) jmh.get(jmh.size() - 1).get("params")).put("depth", String.valueOf(depth));
+        return this;
+    }
+
     /** JMH's metric object: score, error, confidence, and rawData of {@code forks} x 2 iterations within [lo, hi]. */
     private ObjectNode metric(double score, double lo, double hi, String unit) {
         ObjectNode m = M.createObjectNode();
