@@ -55,9 +55,9 @@ final class ProgressFormat implements OutputFormat {
         closeFailed();
         started++;
         current = params;
-        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-29s %5s conns %5s B  work %2s us  threads %s ", started, total,
+        terminal.printf(Locale.ROOT, "[%3d/%d %s] %-29s %5s conns %5s B  work %2s us  threads %s%s ", started, total,
                 elapsed(), params.getParam("model"), params.getParam("connections"), params.getParam("payload"),
-                params.getParam("work"), params.getParam("threads"));
+                params.getParam("work"), params.getParam("threads"), pipelined(params));
         terminal.flush();
         log.startBenchmark(params);
     }
@@ -98,12 +98,18 @@ final class ProgressFormat implements OutputFormat {
         log.endRun(result);
     }
 
+    /** {@code  depth 16} for a pipelined load; nothing at depth 1 (or for a benchmark without the parameter). */
+    private static String pipelined(BenchmarkParams params) {
+        String depth = params.getParam("depth");
+        return depth == null || depth.equals("1") ? "" : "  depth " + depth;
+    }
+
     private void closeFailed() {
         if (current != null) {
             terminal.println(" FAILED (the reason is in the JMH log)");
             failed.add(current.getParam("model") + " " + current.getParam("connections") + " conns "
                     + current.getParam("payload") + " B work " + current.getParam("work") + " us threads "
-                    + current.getParam("threads"));
+                    + current.getParam("threads") + pipelined(current));
             current = null;
         }
     }
