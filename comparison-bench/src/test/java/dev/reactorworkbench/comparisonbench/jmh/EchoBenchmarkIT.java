@@ -18,16 +18,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoBenchmarkIT {
 
+    /** The state JMH would build: the single reactor at one thread, 64 B, no work. */
+    private static EchoBenchmark singleReactorTrial(int connections, int depth) {
+        EchoBenchmark b = new EchoBenchmark();
+        b.model = "single-thread-reactor";
+        b.connections = connections;
+        b.payload = 64;
+        b.work = 0;
+        b.depth = depth;
+        b.threads = 1;
+        return b;
+    }
+
     @Test
     @DisplayName("a trial's server is a process of its own, not this JVM; it is gone after the trial, and each iteration "
             + "publishes msgs, latency and the kernel's cost per message")
     void serverIsASeparateProcessGoneAfterTheTrial() throws Exception {
-        EchoBenchmark b = new EchoBenchmark();
-        b.model = "single-thread-reactor";
-        b.connections = 4;
-        b.payload = 64;
-        b.work = 0;
-        b.threads = 1;
+        EchoBenchmark b = singleReactorTrial(4, 1);
 
         b.startServerAndLoad();
         ServerProcess server = b.serverProcess();
@@ -68,13 +75,7 @@ class EchoBenchmarkIT {
     @Test
     @DisplayName("a pipelined trial gives the load generator its depth, and every reply is still counted and checked")
     void pipelinedTrial() throws Exception {
-        EchoBenchmark b = new EchoBenchmark();
-        b.model = "single-thread-reactor";
-        b.connections = 2;
-        b.payload = 64;
-        b.work = 0;
-        b.depth = 16;
-        b.threads = 1;
+        EchoBenchmark b = singleReactorTrial(2, 16);
 
         b.startServerAndLoad();
         try {
