@@ -180,7 +180,6 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
     /**
      * Whether {@code channel} may be read again: it is writable and, with an executor
      * ({@code handedOff} not null), its replies queued and frames handed over are back under the low
@@ -190,18 +189,12 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         return channel.isWritable() && (handedOff == null || handedOff.get() + queuedBytes(channel) <= lowWater);
     }
 
+    /** Reply bytes queued in the channel's outbound buffer (a volatile count: any thread may read it). */
     static long queuedBytes(Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
-    /**
-     * Brings the outbound-pending gauge up to date with Netty's outbound buffer.
-     * NOTE: sampled, not exact: Netty reports no event when a queue drains without crossing the
-     * low water mark, so between samples the gauge may show up to the low mark of a connection
-     * that has in fact been written out; a sample after each batch's last reply is written (see
-     * channelReadComplete) brings it back to 0 once everything is out.
-     */
     /**
      * Reading was switched off at the high water mark and the queue has since drained below the low
      * one without Netty saying so: with an executor, the hand-off count can fall after the last
@@ -218,9 +211,15 @@ final class EchoServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Brings the outbound-pending gauge up to date with Netty's outbound buffer.
+     * NOTE: sampled, not exact: Netty reports no event when a queue drains without crossing the
+     * low water mark, so between samples the gauge may show up to the low mark of a connection
+     * that has in fact been written out; a sample after each batch's last reply is written (see
+     * channelReadComplete) brings it back to 0 once everything is out.
+     */
     private void syncPending(ChannelHandlerContext ctx) {
-        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-        long now = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        long now = queuedBytes(ctx.channel());
         stats.outboundPending(now - reportedPending);
         reportedPending = now;
     }
