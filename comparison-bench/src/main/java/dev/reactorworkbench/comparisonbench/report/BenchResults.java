@@ -95,7 +95,15 @@ public record BenchResults(Map<String, Object> machine, Map<String, Object> sett
 
         /** The part of a chart's file name and a fact's key: {@code c64-p64-w0}, {@code c64-p64-w0-d16} when pipelined. */
         public String fileKey() {
-            return "c" + connections + "-p" + payload + "-w" + work + (depth == 1 ? "" : "-d" + depth);
+            return "c" + connections + "-" + chartKey();
+        }
+
+        /**
+         * What the shapes drawn in one bar chart share (its bars are their connection counts):
+         * {@code p64-w0}, {@code p64-w0-d16} when pipelined.
+         */
+        public String chartKey() {
+            return "p" + payload + "-w" + work + (depth == 1 ? "" : "-d" + depth);
         }
     }
 

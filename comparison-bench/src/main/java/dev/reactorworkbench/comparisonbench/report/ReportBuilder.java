@@ -122,12 +122,12 @@ public final class ReportBuilder {
     Map<String, SvgChart> charts() {
         Map<String, SvgChart> charts = new LinkedHashMap<>();
         String interval = "error bars: " + shortInterval();
-        for (int[] pwd : payloadWorkDepths()) {
-            List<BenchResults.Shape> shapes = results.shapes().stream()
-                    .filter(s -> s.payload() == pwd[0] && s.work() == pwd[1] && s.depth() == pwd[2]).toList();
+        for (String key : results.shapes().stream().map(BenchResults.Shape::chartKey).distinct().toList()) {
+            List<BenchResults.Shape> shapes = results.shapes().stream().filter(s -> s.chartKey().equals(key)).toList();
             List<String> categories = shapes.stream().map(s -> s.connections() + " conn" + (s.connections() == 1 ? "" : "s")).toList();
-            String what = "payload " + pwd[0] + " B, work " + pwd[1] + " µs" + (pwd[2] == 1 ? "" : ", " + pwd[2] + " pipelined");
-            String key = "p" + pwd[0] + "-w" + pwd[1] + (pwd[2] == 1 ? "" : "-d" + pwd[2]);
+            BenchResults.Shape first = shapes.getFirst();
+            String what = "payload " + first.payload() + " B, work " + first.work() + " µs"
+                    + (first.depth() == 1 ? "" : ", " + first.depth() + " pipelined");
             charts.put("throughput-" + key, SvgChart.bars("Throughput, " + what,
                     "closed loop, checked replies per second; " + interval, "connections", "msgs/s", false, categories,
                     barSeries(shapes, BenchResults.Row::msgsPerSec)));
@@ -216,17 +216,6 @@ public final class ReportBuilder {
 
     private int colour(String label) {
         return Math.max(0, everyLabel.indexOf(label));
-    }
-
-    /** One chart per payload, work and depth (its bars: the connection counts). */
-    private List<int[]> payloadWorkDepths() {
-        List<int[]> out = new ArrayList<>();
-        for (BenchResults.Shape s : results.shapes()) {
-            if (out.stream().noneMatch(pwd -> pwd[0] == s.payload() && pwd[1] == s.work() && pwd[2] == s.depth())) {
-                out.add(new int[]{s.payload(), s.work(), s.depth()});
-            }
-        }
-        return out;
     }
 
     /** The open-loop runs of one shape at one load fraction, in server order. */
